@@ -1,0 +1,27 @@
+//! Native `McpUvCacheCleanup` for Godot 4: sweeps the stale `.tmp*` build venvs
+//! that uv leaves in `%LOCALAPPDATA%\uv\cache\builds-v0` on Windows.
+//!
+//! The sweep itself is plain Rust with no Godot types, so it can be tested and
+//! benchmarked without an engine:
+//!
+//! - [`sweep`]: the sweep rules (scan, rename, remove, count);
+//! - [`remove`]: contents-first removal of one tree;
+//! - [`names`]: the `.tmp` / `_dead_` naming rules;
+//! - [`location`]: where the builds directory is, and on which OS to sweep;
+//! - [`error`]: the error type and the capped error log;
+//! - [`panic_guard`]: turns a panic into a value before it can reach Godot.
+//!
+//! The Godot surface is a thin layer in `godot_class` that only converts types
+//! and reports.
+
+pub mod error;
+pub mod location;
+pub mod names;
+pub mod panic_guard;
+pub mod remove;
+pub mod sweep;
+
+mod godot_class;
+
+pub use error::{ErrorLog, Operation, SweepError};
+pub use sweep::{sweep, sweep_cancellable, SweepCounts, SweepOptions, SweepReport};

@@ -1,0 +1,270 @@
+//! Removal by path, with [`walkdir`]: the backend on Windows, and available
+//! on Unix too so the same tests run against it there.
+//!
+//! walkdir yields every entry before the directory that holds it
+//! (`contents_first`), keeping an explicit stack of open directories: no
+//! recursion, memory bounded by depth. Links are never followed, not even at
+//! the root. Windows paths longer than `MAX_PATH` work because the standard
+//! library passes long paths to Windows in their `\\?\` form; on Unix a path
+//! longer than `PATH_MAX` cannot be named at all, which is why Unix uses
+//! [`super::by_handle`] by default.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use walkdir::{DirEntry, WalkDir};
+
+use super::{exists_no_follow, is_worth_reporting, RemovalSettings, RemovalTally};
+use crate::error::{ErrorLog, Operation, SweepError};
+
+/// How many times a tree is walked at most. A walk is repeated only after it
+/// made an unlistable directory listable, so real trees need one or two.
+const MAX_WALKS: usize = 8;
+
+/// [`super::remove_tree`] by path.
+///
+/// Returns `true` if `dir` is gone afterwards (in a dry run: `true` if the
+/// walk was not cancelled). What was removed is added to `tally`; each failure
+/// is pushed to `errors`. `dir` itself is never followed if it is a link.
+pub fn remove_tree(dir: &Path, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) -> bool {
+    for _ in 0..MAX_WALKS {
+        let walk = walk_once(dir, settings, tally, errors);
+        if settings.cancel.load(Ordering::Relaxed) {
+            return false;
+        }
+        if settings.dry_run {
+            return true;
+        }
+        if !exists_no_follow(dir) {
+            return true;
+        }
+        if walk.made_listable == 0 {
+            return false;
+        }
+    }
+    !exists_no_follow(dir)
+}
+
+struct WalkOutcome {
+    /// Directories that could not be listed and were made listable.
+    made_listable: usize,
+}
+
+fn walk_once(dir: &Path, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) -> WalkOutcome {
+    let errors_before = errors.total();
+    let mut made_listable = 0;
+    let walker = WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(false)
+        .contents_first(true);
+    for item in walker {
+        if settings.cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        match item {
+            Ok(entry) if settings.dry_run => tally_entry(&entry, settings, tally, errors),
+            Ok(entry) => remove_entry(&entry, settings, tally, errors, errors.total() > errors_before),
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                let Some(source) = err.into_io_error() else {
+                    continue; // only link loops lack an io error, and links are never followed
+                };
+                match source.kind() {
+                    io::ErrorKind::NotFound => {}
+                    io::ErrorKind::PermissionDenied if !settings.dry_run && make_listable(&path).is_ok() => {
+                        made_listable += 1;
+                    }
+                    _ => errors.push(SweepError::io(Operation::ListDirectory, path, source)),
+                }
+            }
+        }
+    }
+    WalkOutcome { made_listable }
+}
+
+fn tally_entry(entry: &DirEntry, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) {
+    if entry.file_type().is_dir() {
+        return;
+    }
+    tally.files_removed += 1;
+    if settings.measure_bytes {
+        match entry.metadata() {
+            Ok(meta) => tally.bytes_freed += meta.len(),
+            Err(err) => errors.push(SweepError::io(
+                Operation::ReadMetadata,
+                entry.path(),
+                err.into_io_error().unwrap_or_else(|| io::Error::other("metadata unavailable")),
+            )),
+        }
+    }
+}
+
+fn remove_entry(
+    entry: &DirEntry,
+    settings: &RemovalSettings<'_>,
+    tally: &mut RemovalTally,
+    errors: &mut ErrorLog,
+    tree_had_errors: bool,
+) {
+    let path = entry.path();
+    let file_type = entry.file_type();
+    if file_type.is_dir() {
+        match remove_with_retry(path, entry.depth(), EntryKind::Directory) {
+            Ok(_) => {}
+            Err(err) if !is_worth_reporting(&err, tree_had_errors) => {}
+            Err(err) => errors.push(SweepError::io(Operation::RemoveDirectory, path, err)),
+        }
+        return;
+    }
+    let size = if settings.measure_bytes {
+        entry.metadata().map(|meta| meta.len()).unwrap_or(0)
+    } else {
+        0
+    };
+    let (kind, operation) = if file_type.is_symlink() {
+        (EntryKind::Link, Operation::RemoveLink)
+    } else {
+        (EntryKind::File, Operation::RemoveFile)
+    };
+    match remove_with_retry(path, entry.depth(), kind) {
+        Ok(Removed::ByUs) => {
+            tally.files_removed += 1;
+            tally.bytes_freed += size;
+        }
+        Ok(Removed::AlreadyGone) => {}
+        Err(err) => errors.push(SweepError::io(operation, path, err)),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    File,
+    Link,
+    Directory,
+}
+
+enum Removed {
+    ByUs,
+    AlreadyGone,
+}
+
+/// Removes one entry; on a permission error clears the obstacle once and
+/// retries. `depth` is the entry's depth below the tree's root (0 = the root).
+fn remove_with_retry(path: &Path, depth: usize, kind: EntryKind) -> io::Result<Removed> {
+    let first = match remove_once(path, kind) {
+        Ok(()) => return Ok(Removed::ByUs),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Removed::AlreadyGone),
+        Err(err) => err,
+    };
+    if first.kind() != io::ErrorKind::PermissionDenied || !make_removable(path, depth, kind) {
+        return Err(first);
+    }
+    match remove_once(path, kind) {
+        Ok(()) => Ok(Removed::ByUs),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Removed::AlreadyGone),
+        Err(err) => Err(err),
+    }
+}
+
+fn remove_once(path: &Path, kind: EntryKind) -> io::Result<()> {
+    match kind {
+        EntryKind::File => fs::remove_file(path),
+        EntryKind::Directory => fs::remove_dir(path),
+        // A Windows directory symlink or junction is removed with
+        // RemoveDirectory, a file symlink with DeleteFile; neither touches the
+        // target. On Unix every link is unlinked like a file.
+        EntryKind::Link => fs::remove_file(path).or_else(|err| {
+            if cfg!(windows) {
+                fs::remove_dir(path).map_err(|_| err)
+            } else {
+                Err(err)
+            }
+        }),
+    }
+}
+
+/// Clears what stops `path` from being removed. Returns whether anything was
+/// changed (and so whether a retry can help).
+#[cfg(windows)]
+fn make_removable(path: &Path, _depth: usize, kind: EntryKind) -> bool {
+    // Windows refuses to delete a file or directory with the read-only
+    // attribute. A link's attribute is left alone: clearing it could follow
+    // the link to its target.
+    if kind == EntryKind::Link {
+        return false;
+    }
+    clear_readonly(path).unwrap_or(false)
+}
+
+#[cfg(windows)]
+fn clear_readonly(path: &Path) -> io::Result<bool> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Ok(false);
+    }
+    let mut permissions = meta.permissions();
+    if !permissions.readonly() {
+        return Ok(false);
+    }
+    #[allow(clippy::permissions_set_readonly_false)] // Windows only: clears FILE_ATTRIBUTE_READONLY
+    permissions.set_readonly(false);
+    fs::set_permissions(path, permissions)?;
+    Ok(true)
+}
+
+/// Clears what stops `path` from being removed. Returns whether anything was
+/// changed (and so whether a retry can help).
+#[cfg(unix)]
+fn make_removable(path: &Path, depth: usize, _kind: EntryKind) -> bool {
+    // Unlinking is a write to the directory that holds the entry. That
+    // directory is only changed if it lies inside the tree (depth > 0): the
+    // swept root itself is never altered.
+    if depth == 0 {
+        return false;
+    }
+    match path.parent() {
+        Some(parent) => add_owner_permissions(parent, 0o300).unwrap_or(false),
+        None => false,
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
+fn make_removable(_path: &Path, _depth: usize, _kind: EntryKind) -> bool {
+    false
+}
+
+/// Makes a directory the walk could not list listable again.
+fn make_listable(dir: &Path) -> io::Result<bool> {
+    #[cfg(unix)]
+    {
+        add_owner_permissions(dir, 0o700)
+    }
+    #[cfg(windows)]
+    {
+        clear_readonly(dir)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = dir;
+        Ok(false)
+    }
+}
+
+/// Adds the owner permission bits `bits` to the real directory `dir` (never
+/// through a link). Returns whether the mode changed.
+#[cfg(unix)]
+fn add_owner_permissions(dir: &Path, bits: u32) -> io::Result<bool> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = fs::symlink_metadata(dir)?;
+    if !meta.file_type().is_dir() {
+        return Ok(false);
+    }
+    let mode = meta.permissions().mode();
+    if mode & bits == bits {
+        return Ok(false);
+    }
+    fs::set_permissions(dir, fs::Permissions::from_mode(mode | bits))?;
+    Ok(true)
+}

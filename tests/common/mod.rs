@@ -1,0 +1,144 @@
+//! Helpers shared by the integration tests: scratch directories on a real
+//! filesystem, tree builders, and the list of removal backends to run each
+//! rule against.
+
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use mcp_uv_cache_cleanup::remove::Backend;
+use mcp_uv_cache_cleanup::{sweep, SweepCounts, SweepOptions};
+
+/// A scratch directory, removed (best effort) when dropped.
+///
+/// It lives under `$MCP_UVCC_TEST_TMPDIR` if set (the unprivileged test run
+/// points it at a directory that user owns), else under Cargo's per-target
+/// temp dir, which is on the build disk: `chattr +i` needs ext4 or similar,
+/// and `/tmp` may be a tmpfs.
+pub struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    pub fn new(label: &str) -> Scratch {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let base = std::env::var_os("MCP_UVCC_TEST_TMPDIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")));
+        let path = base.join(format!("{label}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).unwrap();
+        Scratch { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A new directory `name` inside the scratch directory.
+    pub fn dir(&self, name: &str) -> PathBuf {
+        let dir = self.path.join(name);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if fs::remove_dir_all(&self.path).is_err() {
+            // A test that failed while a file was immutable left it so.
+            let _ = Command::new("chattr").arg("-R").arg("-i").arg(&self.path).status();
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Writes `contents` to `path`, creating parent directories.
+pub fn write(path: impl AsRef<Path>, contents: &str) {
+    let path = path.as_ref();
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
+}
+
+/// A small uv-like build venv at `dir`, with nested and hidden entries.
+pub fn build_venv(dir: &Path) {
+    write(dir.join("pyvenv.cfg"), "home = C:\\Python313\n");
+    write(dir.join("Lib/site-packages/pydantic_core/__init__.py"), "from ._pydantic_core import *\n");
+    write(dir.join("Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd"), "MZ fake extension");
+    write(dir.join("Lib/site-packages/.hidden_marker"), "");
+    write(dir.join(".lock/.hidden/deep/file.txt"), "x");
+    fs::create_dir_all(dir.join("Scripts/empty")).unwrap();
+}
+
+/// The names in `dir`, sorted, as lossy strings.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every removal backend this platform has.
+pub fn backends() -> Vec<Backend> {
+    #[cfg(unix)]
+    return vec![Backend::Handles, Backend::Paths];
+    #[cfg(not(unix))]
+    return vec![Backend::Paths];
+}
+
+/// Default options with `backend`.
+pub fn options_for(backend: Backend) -> SweepOptions {
+    SweepOptions {
+        backend,
+        ..SweepOptions::default()
+    }
+}
+
+/// Sweeps `root` with default options on `backend`; panics if the root is
+/// refused.
+pub fn sweep_counts(root: &Path, backend: Backend) -> SweepCounts {
+    sweep(root, &options_for(backend)).expect("root is sweepable").counts
+}
+
+pub fn counts(scanned: u64, renamed: u64, deleted: u64, remaining: u64) -> SweepCounts {
+    SweepCounts {
+        scanned,
+        renamed,
+        deleted,
+        remaining,
+    }
+}
+
+/// Makes `path` undeletable (`chattr +i`) until the guard drops: the Linux
+/// stand-in for a file Windows keeps locked. Needs root and ext4 or similar.
+pub struct Immutable {
+    path: PathBuf,
+}
+
+impl Immutable {
+    pub fn set(path: &Path) -> Immutable {
+        assert!(chattr("+i", path), "chattr +i {} failed (needs root and ext4)", path.display());
+        Immutable { path: path.to_owned() }
+    }
+
+    /// The file was moved (its build dir renamed): release it at `path`.
+    pub fn moved_to(&mut self, path: &Path) {
+        self.path = path.to_owned();
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        // No assert here: a drop during a failing test must not abort it.
+        chattr("-i", &self.path);
+    }
+}
+
+fn chattr(flag: &str, path: &Path) -> bool {
+    Command::new("chattr").arg(flag).arg(path).status().is_ok_and(|status| status.success())
+}
