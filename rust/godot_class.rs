@@ -23,7 +23,7 @@ unsafe impl ExtensionLibrary for McpUvCacheCleanupExtension {}
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
 /// class of the same name: same static methods, same Dictionary keys.
 #[derive(GodotClass)]
-#[class(base = RefCounted, init)]
+#[class(base = RefCounted, init, tool)]
 pub struct McpUvCacheCleanup {
     base: Base<RefCounted>,
 }

@@ -47,13 +47,23 @@ mod tests {
     #[test]
     fn windows_with_local_appdata_resolves_builds_v0() {
         let root = stale_builds_root("Windows", env_with(Some("/home/u/AppData/Local"))).unwrap();
-        assert_eq!(root, Path::new("/home/u/AppData/Local").join("uv").join("cache").join("builds-v0"));
+        assert_eq!(
+            root,
+            Path::new("/home/u/AppData/Local")
+                .join("uv")
+                .join("cache")
+                .join("builds-v0")
+        );
     }
 
     #[test]
     fn other_systems_never_resolve() {
         for os in ["Linux", "macOS", "FreeBSD", "Android", "iOS", "Web", "windows", ""] {
-            assert_eq!(stale_builds_root(os, env_with(Some("C:/Users/u/AppData/Local"))), None, "{os}");
+            assert_eq!(
+                stale_builds_root(os, env_with(Some("C:/Users/u/AppData/Local"))),
+                None,
+                "{os}"
+            );
         }
     }
 

@@ -40,7 +40,10 @@ mod tests {
     fn turns_str_and_string_panics_into_their_message() {
         assert_eq!(catch(|| -> u8 { panic!("static text") }), Err("static text".to_owned()));
         let n = 7;
-        assert_eq!(catch(|| -> u8 { panic!("formatted {n}") }), Err("formatted 7".to_owned()));
+        assert_eq!(
+            catch(|| -> u8 { panic!("formatted {n}") }),
+            Err("formatted 7".to_owned())
+        );
     }
 
     #[test]

@@ -285,7 +285,12 @@ struct RemovalOutcome {
 /// Removes each of `dirs`, sharing them out to up to `threads` threads; the
 /// calling thread is always one of them, so the work gets done even if no
 /// extra thread can be started.
-fn remove_all(dirs: &[PathBuf], settings: &RemovalSettings<'_>, threads: NonZeroUsize, error_capacity: usize) -> RemovalOutcome {
+fn remove_all(
+    dirs: &[PathBuf],
+    settings: &RemovalSettings<'_>,
+    threads: NonZeroUsize,
+    error_capacity: usize,
+) -> RemovalOutcome {
     let next = AtomicUsize::new(0);
     let work = || {
         let mut outcome = RemovalOutcome {
@@ -306,7 +311,12 @@ fn remove_all(dirs: &[PathBuf], settings: &RemovalSettings<'_>, threads: NonZero
     }
     thread::scope(|scope| {
         let handles: Vec<_> = (0..helpers)
-            .filter_map(|_| thread::Builder::new().name("uv-cache-sweep".into()).spawn_scoped(scope, work).ok())
+            .filter_map(|_| {
+                thread::Builder::new()
+                    .name("uv-cache-sweep".into())
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
             .collect();
         let mut total = work();
         for handle in handles {

@@ -26,7 +26,10 @@ fn permissions_bind(scratch: &Scratch) -> bool {
     chmod(&probe, 0o555);
     let bound = fs::write(probe.join("x"), "").is_err();
     chmod(&probe, 0o755);
-    eprintln!("permission bits {} this run", if bound { "bind" } else { "do not bind (privileged)" });
+    eprintln!(
+        "permission bits {} this run",
+        if bound { "bind" } else { "do not bind (privileged)" }
+    );
     bound
 }
 
@@ -53,7 +56,12 @@ fn read_only_files_and_directories_are_removed() {
 
         let report = mcp_uv_cache_cleanup::sweep(&root, &options_for(backend)).unwrap();
 
-        assert_eq!(report.counts, counts(1, 1, 2, 0), "{backend:?}: {:?}", report.errors.kept());
+        assert_eq!(
+            report.counts,
+            counts(1, 1, 2, 0),
+            "{backend:?}: {:?}",
+            report.errors.kept()
+        );
         assert!(names_in(&root).is_empty());
     }
 }

@@ -24,7 +24,10 @@ fn sweeps_build_dirs_and_old_dead_dirs_and_nothing_else() {
 
         assert_eq!(result, counts(2, 2, 3, 0), "{backend:?}");
         assert_eq!(names_in(&root), [".tmpfile", "archive-v0", "other"], "{backend:?}");
-        assert_eq!(fs::read_to_string(root.join("archive-v0/abc/pkg/__init__.py")).unwrap(), "kept");
+        assert_eq!(
+            fs::read_to_string(root.join("archive-v0/abc/pkg/__init__.py")).unwrap(),
+            "kept"
+        );
         assert!(root.join("other/.tmpInside/x").is_file());
     }
 }
@@ -71,7 +74,10 @@ fn an_existing_dead_name_is_never_replaced() {
         // Both old and new `_dead_.tmpA` dirs were removed: nothing replaced.
         assert_eq!(result, counts(2, 2, 3, 0), "{backend:?}");
         assert_eq!(names_in(&root), ["_dead_.tmpB"]);
-        assert_eq!(fs::read_to_string(root.join("_dead_.tmpB")).unwrap(), "a file that happens to have the name");
+        assert_eq!(
+            fs::read_to_string(root.join("_dead_.tmpB")).unwrap(),
+            "a file that happens to have the name"
+        );
     }
 }
 

@@ -16,7 +16,13 @@ fn nest_by_handle(top: &std::path::Path, depth: usize) {
         mkdirat(&current, "d", Mode::from_raw_mode(0o755)).unwrap();
         current = openat(&current, "d", flags, Mode::empty()).unwrap();
     }
-    let file = openat(&current, "bottom.txt", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644)).unwrap();
+    let file = openat(
+        &current,
+        "bottom.txt",
+        OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    )
+    .unwrap();
     drop(file);
 }
 

@@ -62,8 +62,14 @@ fn build_and_dead_names_that_are_links_are_not_directories() {
         assert_eq!(sweep_counts(&root, backend), counts(1, 1, 1, 0), "{backend:?}");
         assert_canary_alive(&outside);
         assert_eq!(names_in(&root), [".tmpLink", "_dead_.tmpLink"]);
-        assert!(fs::symlink_metadata(root.join(".tmpLink")).unwrap().file_type().is_symlink());
-        assert!(fs::symlink_metadata(root.join("_dead_.tmpLink")).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(root.join(".tmpLink"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(fs::symlink_metadata(root.join("_dead_.tmpLink"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
 }
 
@@ -81,19 +87,31 @@ fn a_locked_file_leaves_the_dir_for_the_next_sweep() {
         let first = sweep(&root, &options_for(backend)).unwrap();
         assert_eq!(first.counts, counts(2, 2, 1, 1), "{backend:?}");
         let dead_pyd = root.join("_dead_.tmpLocked/Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd");
-        assert!(dead_pyd.is_file(), "the locked file is still there, under the dead name");
+        assert!(
+            dead_pyd.is_file(),
+            "the locked file is still there, under the dead name"
+        );
         lock.moved_to(&dead_pyd);
         // One error, about the locked file: not one per parent directory.
         assert_eq!(first.errors.total(), 1, "{:?}", first.errors.kept());
         match first.errors.first().unwrap() {
-            SweepError::Io { operation, path, source } => {
+            SweepError::Io {
+                operation,
+                path,
+                source,
+            } => {
                 assert_eq!(*operation, Operation::RemoveFile);
                 assert_eq!(path, &dead_pyd);
                 assert_eq!(source.kind(), std::io::ErrorKind::PermissionDenied);
             }
             other => panic!("unexpected error {other:?}"),
         }
-        assert!(first.errors.first().unwrap().to_string().starts_with(&dead_pyd.display().to_string()));
+        assert!(first
+            .errors
+            .first()
+            .unwrap()
+            .to_string()
+            .starts_with(&dead_pyd.display().to_string()));
 
         // Still locked: retried, still there, not renamed again.
         assert_eq!(sweep_counts(&root, backend), counts(0, 0, 0, 1));
@@ -192,12 +210,19 @@ fn snapshot(root: &Path) -> Vec<(String, u64)> {
 #[test]
 fn roots_that_cannot_be_swept_are_refused_with_their_reason() {
     let scratch = Scratch::new("bad-roots");
-    assert!(matches!(sweep(Path::new(""), &SweepOptions::default()), Err(SweepError::EmptyPath)));
+    assert!(matches!(
+        sweep(Path::new(""), &SweepOptions::default()),
+        Err(SweepError::EmptyPath)
+    ));
     let missing = scratch.path().join("missing");
-    assert!(matches!(sweep(&missing, &SweepOptions::default()), Err(SweepError::RootNotFound { path }) if path == missing));
+    assert!(
+        matches!(sweep(&missing, &SweepOptions::default()), Err(SweepError::RootNotFound { path }) if path == missing)
+    );
     let file = scratch.path().join("a-file");
     write(&file, "");
-    assert!(matches!(sweep(&file, &SweepOptions::default()), Err(SweepError::RootNotADirectory { path }) if path == file));
+    assert!(
+        matches!(sweep(&file, &SweepOptions::default()), Err(SweepError::RootNotADirectory { path }) if path == file)
+    );
     assert!(file.is_file());
 }
 

@@ -15,8 +15,8 @@
 
 use std::ffi::{OsStr, OsString};
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
@@ -49,7 +49,12 @@ struct Frame {
 }
 
 /// [`super::remove_tree`] relative to directory handles.
-pub fn remove_tree(root: &Path, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) -> bool {
+pub fn remove_tree(
+    root: &Path,
+    settings: &RemovalSettings<'_>,
+    tally: &mut RemovalTally,
+    errors: &mut ErrorLog,
+) -> bool {
     let errors_before = errors.total();
     let root_fd = match open_dir(CWD, root) {
         Ok(fd) => fd,
@@ -81,7 +86,8 @@ pub fn remove_tree(root: &Path, settings: &RemovalSettings<'_>, tally: &mut Remo
                 let top_fd = frame_fd(&stack[depth]);
                 let is_dir = match file_type {
                     FileType::Directory => true,
-                    FileType::Unknown => stat_no_follow(top_fd, &name).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory),
+                    FileType::Unknown => stat_no_follow(top_fd, &name)
+                        .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory),
                     _ => false,
                 };
                 if is_dir {
@@ -102,7 +108,11 @@ pub fn remove_tree(root: &Path, settings: &RemovalSettings<'_>, tally: &mut Remo
                         }
                     }
                 } else if let Err(err) = remove_non_dir(top_fd, &name, settings, tally) {
-                    let operation = if file_type == FileType::Symlink { Operation::RemoveLink } else { Operation::RemoveFile };
+                    let operation = if file_type == FileType::Symlink {
+                        Operation::RemoveLink
+                    } else {
+                        Operation::RemoveFile
+                    };
                     errors.push(SweepError::io(operation, path.join(&name), err));
                     stack[depth].given_up.push(name);
                 }
@@ -127,7 +137,13 @@ pub fn remove_tree(root: &Path, settings: &RemovalSettings<'_>, tally: &mut Remo
 
 /// Pops the finished top frame and removes its directory from the one above
 /// (or, for the root, by path). Returns `false` if the walk cannot go on.
-fn leave_dir(stack: &mut Vec<Frame>, path: &mut PathBuf, settings: &RemovalSettings<'_>, errors: &mut ErrorLog, errors_before: u64) -> bool {
+fn leave_dir(
+    stack: &mut Vec<Frame>,
+    path: &mut PathBuf,
+    settings: &RemovalSettings<'_>,
+    errors: &mut ErrorLog,
+    errors_before: u64,
+) -> bool {
     let finished = stack.pop().expect("leave_dir is called with a frame on the stack");
     let tree_had_errors = errors.total() > errors_before;
     let Some(parent) = stack.last_mut() else {
@@ -154,7 +170,9 @@ fn leave_dir(stack: &mut Vec<Frame>, path: &mut PathBuf, settings: &RemovalSetti
     }
     if !settings.dry_run {
         let parent_fd = frame_fd(parent);
-        if let Err(errno) = with_write_retry(parent_fd, || rfs::unlinkat(parent_fd, finished.name.as_os_str(), AtFlags::REMOVEDIR)) {
+        if let Err(errno) = with_write_retry(parent_fd, || {
+            rfs::unlinkat(parent_fd, finished.name.as_os_str(), AtFlags::REMOVEDIR)
+        }) {
             let err = io::Error::from(errno);
             if is_worth_reporting(&err, tree_had_errors) {
                 errors.push(SweepError::io(Operation::RemoveDirectory, path.clone(), err));
@@ -169,11 +187,16 @@ fn leave_dir(stack: &mut Vec<Frame>, path: &mut PathBuf, settings: &RemovalSetti
 /// Reopens the closed `parent` frame through the `..` of `child`, checks it is
 /// the same directory, and positions its listing.
 fn reopen_parent(child: &Frame, parent: &Frame, dry_run: bool) -> io::Result<Dir> {
-    let child_dir = child.dir.as_ref().ok_or_else(|| io::Error::other("child handle closed"))?;
+    let child_dir = child
+        .dir
+        .as_ref()
+        .ok_or_else(|| io::Error::other("child handle closed"))?;
     let fd = open_dir(child_dir.fd()?, Path::new(".."))?;
     let stat = rfs::fstat(&fd)?;
     if (stat.st_dev as u64, stat.st_ino as u64) != parent.id {
-        return Err(io::Error::other("directory moved during the sweep; left for the next one"));
+        return Err(io::Error::other(
+            "directory moved during the sweep; left for the next one",
+        ));
     }
     let mut dir = Dir::new(fd)?;
     // In a dry run nothing was removed, so the listing must resume where it
@@ -243,7 +266,12 @@ fn enter_dir(at: BorrowedFd<'_>, name: &OsStr, dry_run: bool) -> rustix::io::Res
             if FileType::from_raw_mode(stat.st_mode) != FileType::Directory {
                 return Err(Errno::NOTDIR);
             }
-            rfs::chmodat(at, name, Mode::from_raw_mode(stat.st_mode | OWNER_ALL), AtFlags::empty())?;
+            rfs::chmodat(
+                at,
+                name,
+                Mode::from_raw_mode(stat.st_mode | OWNER_ALL),
+                AtFlags::empty(),
+            )?;
             open_dir(at, Path::new(name))
         }
         other => other,
@@ -256,7 +284,12 @@ fn enter_dir(at: BorrowedFd<'_>, name: &OsStr, dry_run: bool) -> rustix::io::Res
 }
 
 /// Removes (or in a dry run, tallies) the non-directory `name` in `at`.
-fn remove_non_dir(at: BorrowedFd<'_>, name: &OsStr, settings: &RemovalSettings<'_>, tally: &mut RemovalTally) -> io::Result<()> {
+fn remove_non_dir(
+    at: BorrowedFd<'_>,
+    name: &OsStr,
+    settings: &RemovalSettings<'_>,
+    tally: &mut RemovalTally,
+) -> io::Result<()> {
     let size = if settings.measure_bytes {
         match stat_no_follow(at, name) {
             Ok(stat) => stat.st_size as u64,
@@ -296,7 +329,12 @@ fn with_write_retry(dir: BorrowedFd<'_>, op: impl Fn() -> rustix::io::Result<()>
 
 /// The tree's root is not a directory (a link put where a dead dir was, or a
 /// file): remove just that entry, by path.
-fn remove_root_non_dir(root: &Path, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) -> bool {
+fn remove_root_non_dir(
+    root: &Path,
+    settings: &RemovalSettings<'_>,
+    tally: &mut RemovalTally,
+    errors: &mut ErrorLog,
+) -> bool {
     if settings.dry_run {
         tally.files_removed += 1;
         return true;

@@ -28,7 +28,12 @@ const MAX_WALKS: usize = 8;
 /// Returns `true` if `dir` is gone afterwards (in a dry run: `true` if the
 /// walk was not cancelled). What was removed is added to `tally`; each failure
 /// is pushed to `errors`. `dir` itself is never followed if it is a link.
-pub fn remove_tree(dir: &Path, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) -> bool {
+pub fn remove_tree(
+    dir: &Path,
+    settings: &RemovalSettings<'_>,
+    tally: &mut RemovalTally,
+    errors: &mut ErrorLog,
+) -> bool {
     for _ in 0..MAX_WALKS {
         let walk = walk_once(dir, settings, tally, errors);
         if settings.cancel.load(Ordering::Relaxed) {
@@ -52,7 +57,12 @@ struct WalkOutcome {
     made_listable: usize,
 }
 
-fn walk_once(dir: &Path, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) -> WalkOutcome {
+fn walk_once(
+    dir: &Path,
+    settings: &RemovalSettings<'_>,
+    tally: &mut RemovalTally,
+    errors: &mut ErrorLog,
+) -> WalkOutcome {
     let errors_before = errors.total();
     let mut made_listable = 0;
     let walker = WalkDir::new(dir)
@@ -95,7 +105,8 @@ fn tally_entry(entry: &DirEntry, settings: &RemovalSettings<'_>, tally: &mut Rem
             Err(err) => errors.push(SweepError::io(
                 Operation::ReadMetadata,
                 entry.path(),
-                err.into_io_error().unwrap_or_else(|| io::Error::other("metadata unavailable")),
+                err.into_io_error()
+                    .unwrap_or_else(|| io::Error::other("metadata unavailable")),
             )),
         }
     }

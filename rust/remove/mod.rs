@@ -37,9 +37,9 @@ use std::sync::atomic::AtomicBool;
 
 use crate::error::ErrorLog;
 
-mod by_path;
 #[cfg(unix)]
 mod by_handle;
+mod by_path;
 
 /// What a removal removed (or, in a dry run, would remove).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,12 @@ pub struct RemovalSettings<'a> {
 /// Returns `true` if `dir` is gone afterwards (in a dry run: `true` if the
 /// walk was not cancelled). What was removed is added to `tally`; each failure
 /// is pushed to `errors`. If `dir` is itself a link, only the link is removed.
-pub fn remove_tree(dir: &Path, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) -> bool {
+pub fn remove_tree(
+    dir: &Path,
+    settings: &RemovalSettings<'_>,
+    tally: &mut RemovalTally,
+    errors: &mut ErrorLog,
+) -> bool {
     match settings.backend {
         #[cfg(unix)]
         Backend::Handles => by_handle::remove_tree(dir, settings, tally, errors),

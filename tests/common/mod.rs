@@ -28,7 +28,11 @@ impl Scratch {
         let base = std::env::var_os("MCP_UVCC_TEST_TMPDIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")));
-        let path = base.join(format!("{label}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let path = base.join(format!(
+            "{label}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = fs::remove_dir_all(&path);
         fs::create_dir_all(&path).unwrap();
         Scratch { path }
@@ -66,8 +70,14 @@ pub fn write(path: impl AsRef<Path>, contents: &str) {
 /// A small uv-like build venv at `dir`, with nested and hidden entries.
 pub fn build_venv(dir: &Path) {
     write(dir.join("pyvenv.cfg"), "home = C:\\Python313\n");
-    write(dir.join("Lib/site-packages/pydantic_core/__init__.py"), "from ._pydantic_core import *\n");
-    write(dir.join("Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd"), "MZ fake extension");
+    write(
+        dir.join("Lib/site-packages/pydantic_core/__init__.py"),
+        "from ._pydantic_core import *\n",
+    );
+    write(
+        dir.join("Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd"),
+        "MZ fake extension",
+    );
     write(dir.join("Lib/site-packages/.hidden_marker"), "");
     write(dir.join(".lock/.hidden/deep/file.txt"), "x");
     fs::create_dir_all(dir.join("Scripts/empty")).unwrap();
@@ -122,7 +132,11 @@ pub struct Immutable {
 
 impl Immutable {
     pub fn set(path: &Path) -> Immutable {
-        assert!(chattr("+i", path), "chattr +i {} failed (needs root and ext4)", path.display());
+        assert!(
+            chattr("+i", path),
+            "chattr +i {} failed (needs root and ext4)",
+            path.display()
+        );
         Immutable { path: path.to_owned() }
     }
 
@@ -140,5 +154,9 @@ impl Drop for Immutable {
 }
 
 fn chattr(flag: &str, path: &Path) -> bool {
-    Command::new("chattr").arg(flag).arg(path).status().is_ok_and(|status| status.success())
+    Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .status()
+        .is_ok_and(|status| status.success())
 }

@@ -1,0 +1,59 @@
+extends RefCounted
+## Filesystem helpers for the in-engine tests: build sample caches, check what
+## is left, clean up. Plain GDScript, independent of the class under test.
+
+
+## Writes `text` to the file at `path`, creating its directories.
+static func write_file(path: String, text: String) -> void:
+	DirAccess.make_dir_recursive_absolute(path.get_base_dir())
+	var file := FileAccess.open(path, FileAccess.WRITE)
+	file.store_string(text)
+	file.close()
+
+
+## Creates the directory `path` and its parents.
+static func make_dir(path: String) -> void:
+	DirAccess.make_dir_recursive_absolute(path)
+
+
+## A small uv-like build venv with nested and hidden entries.
+static func make_venv(dir: String) -> void:
+	write_file(dir.path_join("pyvenv.cfg"), "home = C:\\Python313\n")
+	var pkg := dir.path_join("Lib/site-packages/pydantic_core")
+	write_file(pkg.path_join("__init__.py"), "from ._pydantic_core import *\n")
+	write_file(pkg.path_join("_pydantic_core.cp313-win_amd64.pyd"), "MZ")
+	write_file(dir.path_join("Lib/site-packages/.hidden_marker"), "")
+	write_file(dir.path_join(".lock/.hidden/deep/file.txt"), "x")
+	make_dir(dir.path_join("Scripts/empty"))
+
+
+## True if a file or directory is at `path`.
+static func exists(path: String) -> bool:
+	return FileAccess.file_exists(path) or DirAccess.dir_exists_absolute(path)
+
+
+## The names in the directory `path` (hidden ones included), sorted.
+static func names_in(path: String) -> PackedStringArray:
+	var names: PackedStringArray = []
+	var dir := DirAccess.open(path)
+	if dir == null:
+		return names
+	dir.include_hidden = true
+	for name in dir.get_directories():
+		names.append(name)
+	for name in dir.get_files():
+		names.append(name)
+	names.sort()
+	return names
+
+
+## Removes `path` and everything below it with the system's own tool, which
+## removes links as links. Used only to clean up between runs.
+static func remove_tree(path: String) -> void:
+	var global := ProjectSettings.globalize_path(path)
+	if not exists(global):
+		return
+	if OS.get_name() == "Windows":
+		OS.execute("cmd.exe", ["/c", "rmdir", "/s", "/q", global.replace("/", "\\")])
+	else:
+		OS.execute("rm", ["-rf", global])

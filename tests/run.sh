@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The project's test command (README "Run all tests"; .ci/run calls it).
+#
+# 1. cargo test: the sweep engine on a real filesystem, every rule.
+# 2. The permission tests once more as an unprivileged user, when run as
+#    root: root ignores permission bits, so only this run can fail if
+#    read-only handling breaks.
+# 3. The in-engine suite in a headless Godot, when $GODOT is set; one
+#    SKIPPED line when not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo test --all-targets
+
+if [[ "$(id -u)" == 0 ]]; then
+    if ! command -v setpriv > /dev/null; then
+        echo "run.sh: setpriv (util-linux) is needed to run the permission tests unprivileged" >&2
+        exit 1
+    fi
+    binary="$(cargo test --test read_only --no-run --message-format=json 2> /dev/null |
+        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+    scratch="$(mktemp -d)"
+    trap 'rm -rf "$scratch"' EXIT
+    # A copy inside a directory nobody owns: the checkout itself may sit in a
+    # directory other users cannot enter.
+    cp "$binary" "$scratch/read_only"
+    mkdir "$scratch/tmp"
+    chown -R nobody "$scratch"
+    chmod 755 "$scratch"
+    echo "run.sh: permission tests again as user nobody"
+    setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+        env MCP_UVCC_TEST_TMPDIR="$scratch/tmp" "$scratch/read_only"
+fi
+
+if [[ -n "${GODOT:-}" ]]; then
+    scripts/build-addon.sh --no-demo
+fi
+tests/godot_suite.sh
