@@ -5,13 +5,18 @@
 //! bug answers with zeros and a `godot_error!` instead of taking the editor
 //! down.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use godot::classes::{Os, ProjectSettings};
+use godot::classes::Os;
 use godot::prelude::*;
 
-use crate::error::SweepError;
+use crate::godot_convert::{
+    counts_to_dictionary, globalize, options_from_dictionary, refusal_to_output, refused_report_dictionary,
+    report_to_dictionary, report_to_output, Verbosity,
+};
+use crate::godot_sweep::McpUvCacheSweep;
 use crate::location::stale_builds_root;
+use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
 
@@ -21,7 +26,8 @@ struct McpUvCacheCleanupExtension;
 unsafe impl ExtensionLibrary for McpUvCacheCleanupExtension {}
 
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
-/// class of the same name: same static methods, same Dictionary keys.
+/// class of the same name (same static methods, same Dictionary keys), plus
+/// background, detailed and configurable variants.
 #[derive(GodotClass)]
 #[class(base = RefCounted, init, tool)]
 pub struct McpUvCacheCleanup {
@@ -35,12 +41,9 @@ impl McpUvCacheCleanup {
     /// when `LOCALAPPDATA` is unset or empty, or when the directory is missing.
     #[func]
     fn purge_stale_builds() -> VarDictionary {
-        guarded("purge_stale_builds", || {
-            let os_name = Os::singleton().get_name().to_string();
-            match stale_builds_root(&os_name, |name| std::env::var_os(name)) {
-                Some(root) => counts_of(sweep_and_warn(&root, &SweepOptions::default())),
-                None => SweepCounts::default(),
-            }
+        guarded("purge_stale_builds", zero_counts, || match live_builds_root() {
+            Some(root) => counts_of(run_now(&root, &drop_in_options())),
+            None => zero_counts(),
         })
     }
 
@@ -50,81 +53,172 @@ impl McpUvCacheCleanup {
     /// not a directory or unreadable.
     #[func]
     fn purge_directory(builds_root: GString) -> VarDictionary {
-        guarded("purge_directory", || {
-            let root = globalize(&builds_root);
-            counts_of(sweep_and_warn(&root, &SweepOptions::default()))
+        guarded("purge_directory", zero_counts, || {
+            counts_of(run_now(&globalize(&builds_root), &drop_in_options()))
         })
     }
-}
 
-/// Runs `body` with panics caught: a panic becomes all-zero counts and a
-/// `godot_error!` naming the method.
-fn guarded(method: &str, body: impl FnOnce() -> SweepCounts) -> VarDictionary {
-    let counts = panic_guard::catch(body).unwrap_or_else(|message| {
-        godot_error!("McpUvCacheCleanup.{method}: internal error, nothing reported: {message}");
-        SweepCounts::default()
-    });
-    counts_to_dictionary(&counts)
-}
-
-/// Converts a Godot path to an OS path. An empty string stays empty (and is
-/// rejected by the sweep) rather than becoming the project directory.
-fn globalize(path: &GString) -> PathBuf {
-    if path.is_empty() {
-        return PathBuf::new();
+    /// `purge_directory` with options: `min_age_sec` (int, default 0),
+    /// `dry_run` (bool, default false), `threads` (int 1–16), `log_summary`
+    /// (bool, default false). An unknown key or a wrong value type is reported
+    /// with `push_error` naming the key, and nothing is touched (zeros).
+    #[func]
+    fn purge_directory_with(builds_root: GString, options: VarDictionary) -> VarDictionary {
+        guarded("purge_directory_with", zero_counts, || {
+            match checked_options(&options) {
+                Some(options) => counts_of(run_now(&globalize(&builds_root), &options)),
+                None => zero_counts(),
+            }
+        })
     }
-    let global = ProjectSettings::singleton().globalize_path(path);
-    PathBuf::from(global.to_string())
+
+    /// `purge_directory` with the full report: the four counts plus
+    /// `files_removed`, `bytes_freed`, `elapsed_usec` and `errors` (up to 16
+    /// strings `"<path>: <operation>: <OS error>"`, the first failures met).
+    #[func]
+    fn purge_directory_report(builds_root: GString) -> VarDictionary {
+        guarded(
+            "purge_directory_report",
+            || report_to_dictionary(&empty_report()),
+            || {
+                let root = globalize(&builds_root);
+                let options = CallOptions {
+                    sweep: SweepOptions {
+                        measure_bytes: true,
+                        ..SweepOptions::default()
+                    },
+                    log_summary: false,
+                };
+                match sweep(&root, &options.sweep) {
+                    Ok(report) => {
+                        report_to_output(&root, &report, false, Verbosity::WarningsOnly);
+                        report_to_dictionary(&report)
+                    }
+                    Err(err) => {
+                        refusal_to_output(&err);
+                        refused_report_dictionary(&err)
+                    }
+                }
+            },
+        )
+    }
+
+    /// The directory `purge_stale_builds` sweeps, or `""` where it sweeps
+    /// nothing (not Windows, or no `LOCALAPPDATA`).
+    #[func]
+    fn stale_builds_root() -> GString {
+        guarded("stale_builds_root", GString::new, || match live_builds_root() {
+            Some(root) => GString::from(&root.to_string_lossy().into_owned()),
+            None => GString::new(),
+        })
+    }
+
+    /// `purge_stale_builds` on a worker thread: returns at once with a
+    /// `McpUvCacheSweep`, which emits `finished(result)` on the main thread.
+    #[func]
+    fn purge_stale_builds_async() -> Gd<McpUvCacheSweep> {
+        guarded(
+            "purge_stale_builds_async",
+            McpUvCacheSweep::zeros,
+            || match live_builds_root() {
+                Some(root) => McpUvCacheSweep::start(root, drop_in_options()),
+                None => McpUvCacheSweep::zeros(),
+            },
+        )
+    }
+
+    /// `purge_directory` on a worker thread; see `purge_stale_builds_async`.
+    #[func]
+    fn purge_directory_async(builds_root: GString) -> Gd<McpUvCacheSweep> {
+        guarded("purge_directory_async", McpUvCacheSweep::zeros, || {
+            McpUvCacheSweep::start(globalize(&builds_root), drop_in_options())
+        })
+    }
+
+    /// `purge_directory_with` on a worker thread. Bad options are reported
+    /// at once and the returned sweep finishes with zeros.
+    #[func]
+    fn purge_directory_async_with(builds_root: GString, options: VarDictionary) -> Gd<McpUvCacheSweep> {
+        guarded(
+            "purge_directory_async_with",
+            McpUvCacheSweep::zeros,
+            || match checked_options(&options) {
+                Some(options) => McpUvCacheSweep::start(globalize(&builds_root), options),
+                None => McpUvCacheSweep::zeros(),
+            },
+        )
+    }
 }
 
-/// Sweeps `root` and reports to the editor Output: nothing for a missing
-/// directory (the normal case when uv never ran), a warning for a path that
-/// cannot be swept, and one warning line when dead dirs remain.
-fn sweep_and_warn(root: &std::path::Path, options: &SweepOptions) -> Option<SweepReport> {
-    match sweep(root, options) {
-        Ok(report) => {
-            warn_if_remaining(root, &report);
-            Some(report)
-        }
-        Err(SweepError::RootNotFound { .. }) => None,
+/// Runs `body` with panics caught: a panic becomes `fallback()` and a
+/// `godot_error!` naming the method.
+fn guarded<T>(method: &str, fallback: impl FnOnce() -> T, body: impl FnOnce() -> T) -> T {
+    panic_guard::catch(body).unwrap_or_else(|message| {
+        godot_error!("McpUvCacheCleanup.{method}: internal error, nothing reported: {message}");
+        fallback()
+    })
+}
+
+/// The live cache directory, from Godot's OS name and the process
+/// environment.
+fn live_builds_root() -> Option<PathBuf> {
+    let os_name = Os::singleton().get_name().to_string();
+    stale_builds_root(&os_name, |name| std::env::var_os(name))
+}
+
+fn drop_in_options() -> CallOptions {
+    CallOptions {
+        sweep: SweepOptions::default(),
+        log_summary: false,
+    }
+}
+
+/// Reads an options Dictionary; on a bad one reports it and returns `None`.
+fn checked_options(options: &VarDictionary) -> Option<CallOptions> {
+    match options_from_dictionary(SweepOptions::default(), options) {
+        Ok(options) => Some(options),
         Err(err) => {
-            godot_warn!("McpUvCacheCleanup: nothing swept: {err}");
+            godot_error!("McpUvCacheCleanup: {err}; nothing swept");
             None
         }
     }
 }
 
-fn warn_if_remaining(root: &std::path::Path, report: &SweepReport) {
-    if report.counts.remaining == 0 {
-        return;
-    }
-    let reason = report
-        .errors
-        .first()
-        .map_or_else(|| "no error was reported".to_owned(), ToString::to_string);
-    godot_warn!(
-        "McpUvCacheCleanup: {} dead build dir(s) remain in {} (retried on the next sweep); first error: {reason}",
-        report.counts.remaining,
-        root.display()
-    );
-}
-
-fn counts_of(report: Option<SweepReport>) -> SweepCounts {
-    report.map(|report| report.counts).unwrap_or_default()
-}
-
-/// `{scanned, renamed, deleted, remaining}`, in that order, as ints.
-fn counts_to_dictionary(counts: &SweepCounts) -> VarDictionary {
-    vdict! {
-        "scanned" => to_int(counts.scanned),
-        "renamed" => to_int(counts.renamed),
-        "deleted" => to_int(counts.deleted),
-        "remaining" => to_int(counts.remaining),
+/// Sweeps on this thread and reports to the Output.
+fn run_now(root: &Path, options: &CallOptions) -> Option<SweepReport> {
+    match sweep(root, &options.sweep) {
+        Ok(report) => {
+            report_to_output(root, &report, options.sweep.dry_run, verbosity(options));
+            Some(report)
+        }
+        Err(err) => {
+            refusal_to_output(&err);
+            None
+        }
     }
 }
 
-/// Godot ints are `i64`; a count never comes near the limit, but saturate
-/// rather than wrap if it ever did.
-fn to_int(count: u64) -> i64 {
-    i64::try_from(count).unwrap_or(i64::MAX)
+pub(crate) fn verbosity(options: &CallOptions) -> Verbosity {
+    if options.log_summary {
+        Verbosity::Summary
+    } else {
+        Verbosity::WarningsOnly
+    }
+}
+
+fn counts_of(report: Option<SweepReport>) -> VarDictionary {
+    counts_to_dictionary(&report.map(|report| report.counts).unwrap_or_default())
+}
+
+fn zero_counts() -> VarDictionary {
+    counts_to_dictionary(&SweepCounts::default())
+}
+
+fn empty_report() -> SweepReport {
+    SweepReport {
+        counts: SweepCounts::default(),
+        removal: Default::default(),
+        elapsed: Default::default(),
+        errors: crate::error::ErrorLog::with_capacity(1),
+    }
 }

@@ -9,19 +9,26 @@
 //! - [`names`]: the `.tmp` / `_dead_` naming rules;
 //! - [`location`]: where the builds directory is, and on which OS to sweep;
 //! - [`error`]: the error type and the capped error log;
+//! - [`options`]: the options Dictionary, checked;
+//! - [`background`]: a sweep on a worker thread;
 //! - [`panic_guard`]: turns a panic into a value before it can reach Godot.
 //!
-//! The Godot surface is a thin layer in `godot_class` that only converts types
-//! and reports.
+//! The Godot surface is a thin layer that only converts types and reports:
+//! `godot_class` (`McpUvCacheCleanup`), `godot_sweep` (`McpUvCacheSweep`) and
+//! `godot_convert` (Dictionary conversions and Output lines).
 
+pub mod background;
 pub mod error;
 pub mod location;
 pub mod names;
+pub mod options;
 pub mod panic_guard;
 pub mod remove;
 pub mod sweep;
 
 mod godot_class;
+mod godot_convert;
+mod godot_sweep;
 
 pub use error::{ErrorLog, Operation, SweepError};
 pub use sweep::{sweep, sweep_cancellable, SweepCounts, SweepOptions, SweepReport};

@@ -47,6 +47,48 @@ static func names_in(path: String) -> PackedStringArray:
 	return names
 
 
+## Every path below `path`, relative to it, sorted: a snapshot to compare.
+static func list_tree(path: String) -> PackedStringArray:
+	var found: PackedStringArray = []
+	var pending: PackedStringArray = [""]
+	while not pending.is_empty():
+		var relative: String = pending[pending.size() - 1]
+		pending.remove_at(pending.size() - 1)
+		var dir := DirAccess.open(path.path_join(relative))
+		if dir == null:
+			continue
+		dir.include_hidden = true
+		for sub in dir.get_directories():
+			found.append(relative.path_join(sub) + "/")
+			pending.append(relative.path_join(sub))
+		for file in dir.get_files():
+			found.append(relative.path_join(file))
+	found.sort()
+	return found
+
+
+## Sets the modification time of the directory `dir` and of its direct
+## entries to 1 Jan 2020, with the system's own tools (GDScript has no API for
+## it). Returns false where that is not possible.
+static func make_old(dir: String) -> bool:
+	var global := ProjectSettings.globalize_path(dir)
+	var paths: PackedStringArray = [global]
+	for name in names_in(global):
+		paths.append(global.path_join(name))
+	if OS.get_name() == "Windows":
+		var quoted: PackedStringArray = []
+		for path in paths:
+			quoted.append("'%s'" % path.replace("/", "\\"))
+		var script := (
+			"Get-Item -Force %s | ForEach-Object { $_.LastWriteTime = '2020-01-01' }"
+			% ",".join(quoted)
+		)
+		return OS.execute("powershell.exe", ["-NoProfile", "-Command", script]) == 0
+	var args: PackedStringArray = ["-h", "-t", "202001010000"]
+	args.append_array(paths)
+	return OS.execute("touch", args) == 0
+
+
 ## Removes `path` and everything below it with the system's own tool, which
 ## removes links as links. Used only to clean up between runs.
 static func remove_tree(path: String) -> void:

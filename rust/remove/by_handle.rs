@@ -170,9 +170,11 @@ fn leave_dir(
     }
     if !settings.dry_run {
         let parent_fd = frame_fd(parent);
-        if let Err(errno) = with_write_retry(parent_fd, || {
+        let removed = with_write_retry(parent_fd, || {
             rfs::unlinkat(parent_fd, finished.name.as_os_str(), AtFlags::REMOVEDIR)
-        }) {
+        });
+        // NOENT: another sweep of the same cache removed it first.
+        if let Err(errno) = removed.or_else(|errno| if errno == Errno::NOENT { Ok(()) } else { Err(errno) }) {
             let err = io::Error::from(errno);
             if is_worth_reporting(&err, tree_had_errors) {
                 errors.push(SweepError::io(Operation::RemoveDirectory, path.clone(), err));

@@ -1,0 +1,77 @@
+@tool
+class_name McpUvCacheSweepHook
+extends RefCounted
+## The one line the godot-ai plugin calls after it stops or restarts its server:
+##
+##     McpUvCacheSweepHook.after_server_stop()
+##
+## Sweeps uv's build cache (on Windows: %LOCALAPPDATA%\uv\cache\builds-v0) with
+## the native McpUvCacheCleanup and prints one summary line to the Output when
+## anything was swept or remains. Two project settings choose how:
+##
+## - mcp_uv_cache_cleanup/sweep/mode: "async" (default: on a worker thread,
+##   the editor never waits) or "sync" (returns when done);
+## - mcp_uv_cache_cleanup/sweep/min_age_sec: a build dir touched within this
+##   many seconds is left alone, as an MCP client may be starting uvx at that
+##   very moment (default 30).
+
+const SETTING_MODE := "mcp_uv_cache_cleanup/sweep/mode"
+const SETTING_MIN_AGE_SEC := "mcp_uv_cache_cleanup/sweep/min_age_sec"
+const MODE_ASYNC := "async"
+const MODE_SYNC := "sync"
+const DEFAULT_MIN_AGE_SEC := 30
+
+
+## Sweeps the cache. Returns the McpUvCacheSweep (async mode; it emits
+## `finished(result)`), the result Dictionary (sync mode), or null when there
+## is nothing to sweep on this system. `builds_root` overrides the cache
+## directory (tests use it).
+static func after_server_stop(builds_root: String = "") -> Variant:
+	var root := builds_root
+	if root.is_empty():
+		root = McpUvCacheCleanup.stale_builds_root()
+	if root.is_empty():
+		return null
+	var options := {"min_age_sec": get_min_age_sec(), "log_summary": true}
+	if get_mode() == MODE_SYNC:
+		return McpUvCacheCleanup.purge_directory_with(root, options)
+	return McpUvCacheCleanup.purge_directory_async_with(root, options)
+
+
+## The sweep mode from the project settings: "async" unless set to "sync".
+static func get_mode() -> String:
+	var mode := str(ProjectSettings.get_setting(SETTING_MODE, MODE_ASYNC))
+	return MODE_SYNC if mode == MODE_SYNC else MODE_ASYNC
+
+
+## The minimum age from the project settings (30 unless set).
+static func get_min_age_sec() -> int:
+	var value: Variant = ProjectSettings.get_setting(SETTING_MIN_AGE_SEC, DEFAULT_MIN_AGE_SEC)
+	return maxi(int(value), 0) if value is int or value is float else DEFAULT_MIN_AGE_SEC
+
+
+## Adds both settings, with their defaults, to Project Settings so users can
+## find them. Call once from the plugin's _enter_tree().
+static func register_project_settings() -> void:
+	if not ProjectSettings.has_setting(SETTING_MODE):
+		ProjectSettings.set_setting(SETTING_MODE, MODE_ASYNC)
+	ProjectSettings.set_initial_value(SETTING_MODE, MODE_ASYNC)
+	ProjectSettings.add_property_info(
+		{
+			"name": SETTING_MODE,
+			"type": TYPE_STRING,
+			"hint": PROPERTY_HINT_ENUM,
+			"hint_string": "%s,%s" % [MODE_ASYNC, MODE_SYNC],
+		}
+	)
+	if not ProjectSettings.has_setting(SETTING_MIN_AGE_SEC):
+		ProjectSettings.set_setting(SETTING_MIN_AGE_SEC, DEFAULT_MIN_AGE_SEC)
+	ProjectSettings.set_initial_value(SETTING_MIN_AGE_SEC, DEFAULT_MIN_AGE_SEC)
+	ProjectSettings.add_property_info(
+		{
+			"name": SETTING_MIN_AGE_SEC,
+			"type": TYPE_INT,
+			"hint": PROPERTY_HINT_RANGE,
+			"hint_string": "0,3600,1,or_greater",
+		}
+	)

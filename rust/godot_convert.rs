@@ -1,0 +1,165 @@
+//! Conversions between Godot values and the plain Rust types of the sweep,
+//! and the lines the sweep writes to the editor Output.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use godot::classes::ProjectSettings;
+use godot::prelude::*;
+
+use crate::error::SweepError;
+use crate::options::{parse_options, CallOptions, OptionError, OptionKey, OptionValue};
+use crate::remove::RemovalTally;
+use crate::sweep::{SweepCounts, SweepOptions, SweepReport};
+
+/// Converts a Godot path (`user://`, `res://`) or OS path to an OS path. An
+/// empty string stays empty (and is refused by the sweep) rather than
+/// becoming the project directory, which is what `globalize_path("")` gives.
+pub fn globalize(path: &GString) -> PathBuf {
+    if path.is_empty() {
+        return PathBuf::new();
+    }
+    let global = ProjectSettings::singleton().globalize_path(path);
+    PathBuf::from(global.to_string())
+}
+
+/// `{scanned, renamed, deleted, remaining}`, in that order, as ints.
+pub fn counts_to_dictionary(counts: &SweepCounts) -> VarDictionary {
+    vdict! {
+        "scanned" => to_int(counts.scanned),
+        "renamed" => to_int(counts.renamed),
+        "deleted" => to_int(counts.deleted),
+        "remaining" => to_int(counts.remaining),
+    }
+}
+
+/// The four counts plus `files_removed`, `bytes_freed`, `elapsed_usec` and
+/// `errors` (at most [`crate::sweep::DEFAULT_ERROR_CAPACITY`] strings, each
+/// `"<path>: <operation>: <OS error>"`).
+pub fn report_to_dictionary(report: &SweepReport) -> VarDictionary {
+    report_dictionary(
+        &report.counts,
+        report.removal,
+        report.elapsed,
+        report.errors.kept().iter().map(ToString::to_string),
+    )
+}
+
+/// The report of a sweep that could not start: zeros, and why in `errors`.
+pub fn refused_report_dictionary(err: &SweepError) -> VarDictionary {
+    report_dictionary(
+        &SweepCounts::default(),
+        RemovalTally::default(),
+        Duration::ZERO,
+        std::iter::once(err.to_string()),
+    )
+}
+
+fn report_dictionary(
+    counts: &SweepCounts,
+    removal: RemovalTally,
+    elapsed: Duration,
+    errors: impl Iterator<Item = String>,
+) -> VarDictionary {
+    let mut dict = counts_to_dictionary(counts);
+    dict.set("files_removed", to_int(removal.files_removed));
+    dict.set("bytes_freed", to_int(removal.bytes_freed));
+    dict.set(
+        "elapsed_usec",
+        to_int(elapsed.as_micros().try_into().unwrap_or(u64::MAX)),
+    );
+    let errors: Array<GString> = errors.map(|text| GString::from(&text)).collect();
+    dict.set("errors", &errors);
+    dict
+}
+
+/// Reads an options Dictionary on top of `base`. Keys and values are only
+/// classified here; [`parse_options`] decides.
+pub fn options_from_dictionary(base: SweepOptions, dict: &VarDictionary) -> Result<CallOptions, OptionError> {
+    let entries = dict.iter_shared().map(|(key, value)| {
+        let key = match key.get_type() {
+            VariantType::STRING | VariantType::STRING_NAME => OptionKey::Name(key.to_string()),
+            other => OptionKey::NotAString(type_name(other)),
+        };
+        let value = match value.get_type() {
+            VariantType::INT => OptionValue::Int(value.to::<i64>()),
+            VariantType::BOOL => OptionValue::Bool(value.to::<bool>()),
+            other => OptionValue::Other(type_name(other)),
+        };
+        (key, value)
+    });
+    parse_options(base, entries)
+}
+
+fn type_name(variant_type: VariantType) -> String {
+    match variant_type {
+        VariantType::NIL => "null".to_owned(),
+        VariantType::FLOAT => "float".to_owned(),
+        VariantType::STRING => "String".to_owned(),
+        VariantType::STRING_NAME => "StringName".to_owned(),
+        VariantType::INT => "int".to_owned(),
+        VariantType::BOOL => "bool".to_owned(),
+        VariantType::DICTIONARY => "Dictionary".to_owned(),
+        VariantType::ARRAY => "Array".to_owned(),
+        VariantType::OBJECT => "Object".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Godot ints are `i64`; a count never comes near the limit, but saturate
+/// rather than wrap if it ever did.
+pub fn to_int(count: u64) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
+/// What the sweep says in the editor Output once it is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Only a warning when dead dirs remain (the drop-in behaviour).
+    WarningsOnly,
+    /// One line whenever anything was swept or remains (the plugin hook).
+    Summary,
+}
+
+/// Reports a finished sweep to the Output: at most one line.
+pub fn report_to_output(root: &Path, report: &SweepReport, dry_run: bool, verbosity: Verbosity) {
+    let counts = report.counts;
+    if dry_run {
+        if verbosity == Verbosity::Summary {
+            godot_print!(
+                "McpUvCacheCleanup: dry run in {}: would rename {} and remove {} build dir(s)",
+                root.display(),
+                counts.renamed,
+                counts.deleted
+            );
+        }
+        return;
+    }
+    if counts.remaining > 0 {
+        let reason = report
+            .errors
+            .first()
+            .map_or_else(|| "no error was reported".to_owned(), ToString::to_string);
+        godot_warn!(
+            "McpUvCacheCleanup: removed {} stale uv build dir(s); {} remain in {} (retried on the next sweep); first error: {reason}",
+            counts.deleted,
+            counts.remaining,
+            root.display()
+        );
+    } else if verbosity == Verbosity::Summary && counts.deleted > 0 {
+        godot_print!(
+            "McpUvCacheCleanup: removed {} stale uv build dir(s) ({} files) from {}",
+            counts.deleted,
+            report.removal.files_removed,
+            root.display()
+        );
+    }
+}
+
+/// Reports a sweep that could not start: silent for a missing directory (no
+/// cache yet is normal), a warning otherwise.
+pub fn refusal_to_output(err: &SweepError) {
+    if !matches!(err, SweepError::RootNotFound { .. }) {
+        godot_warn!("McpUvCacheCleanup: nothing swept: {err}");
+    }
+}

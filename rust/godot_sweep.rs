@@ -1,0 +1,169 @@
+//! `McpUvCacheSweep`: the handle of a sweep running on a worker thread.
+//!
+//! The worker runs plain Rust only ([`crate::background`]); everything that
+//! touches Godot happens on the main thread. While the sweep runs, a one-shot
+//! connection to `SceneTree.process_frame` polls it once per frame and
+//! re-arms itself; that connection holds a reference to the sweep, so a
+//! caller may drop its own reference at once (fire and forget) and the sweep
+//! still completes. When the sweep is over, the poll reports to the Output and
+//! emits `finished(result)` exactly once, then lets go. If Godot shuts down
+//! first, the connection is dropped with the tree, the last reference goes,
+//! and the worker is told to stop and joined: no thread outlives the object.
+//! Without a `SceneTree` (a custom main loop), poll `is_done()` instead.
+
+use std::path::PathBuf;
+
+use godot::classes::object::ConnectFlags;
+use godot::classes::{Engine, SceneTree};
+use godot::prelude::*;
+
+use crate::background::{BackgroundSweep, SweepOutcome};
+use crate::godot_class::verbosity;
+use crate::godot_convert::{counts_to_dictionary, refusal_to_output, report_to_output};
+use crate::options::CallOptions;
+use crate::panic_guard;
+use crate::sweep::SweepCounts;
+
+/// A sweep running in the background. Get one from
+/// `McpUvCacheCleanup.purge_directory_async()` and friends.
+#[derive(GodotClass)]
+#[class(base = RefCounted, no_init, tool)]
+pub struct McpUvCacheSweep {
+    base: Base<RefCounted>,
+    task: Option<Running>,
+    result: Option<VarDictionary>,
+    emitted: bool,
+}
+
+/// A sweep still to be observed, with what is needed to report it.
+struct Running {
+    sweep: BackgroundSweep,
+    root: PathBuf,
+    options: CallOptions,
+}
+
+#[godot_api]
+impl McpUvCacheSweep {
+    /// Emitted once, on the main thread, when the sweep is over, with the
+    /// same Dictionary as `get_result()`. Connecting right after the async
+    /// call is always in time: it is emitted on a later frame.
+    #[signal]
+    fn finished(result: VarDictionary);
+
+    /// True once the sweep is over. Never blocks.
+    #[func]
+    fn is_done(&mut self) -> bool {
+        self.observe();
+        self.result.is_some()
+    }
+
+    /// `{scanned, renamed, deleted, remaining}` once the sweep is over; an
+    /// empty Dictionary while it runs. Never blocks.
+    #[func]
+    fn get_result(&mut self) -> VarDictionary {
+        self.observe();
+        self.result.clone().unwrap_or_default()
+    }
+}
+
+impl McpUvCacheSweep {
+    /// Starts sweeping `root` on a worker thread and arms the frame poll.
+    pub fn start(root: PathBuf, options: CallOptions) -> Gd<McpUvCacheSweep> {
+        let sweep = BackgroundSweep::start(root.clone(), options.sweep.clone());
+        Self::with_task(Some(Running { sweep, root, options }), None)
+    }
+
+    /// A sweep that is over before it began, with all-zero counts (nothing to
+    /// sweep, or the call was refused). It still emits `finished`.
+    pub fn zeros() -> Gd<McpUvCacheSweep> {
+        Self::with_task(None, Some(counts_to_dictionary(&SweepCounts::default())))
+    }
+
+    fn with_task(task: Option<Running>, result: Option<VarDictionary>) -> Gd<McpUvCacheSweep> {
+        let sweep = Gd::from_init_fn(|base| McpUvCacheSweep {
+            base,
+            task,
+            result,
+            emitted: false,
+        });
+        poll_next_frame(sweep.clone());
+        sweep
+    }
+
+    /// Moves a finished worker's outcome into `result`, reporting it to the
+    /// Output. Called on the main thread only.
+    fn observe(&mut self) {
+        if self.result.is_some() {
+            return;
+        }
+        let Some(running) = self.task.as_mut() else {
+            return;
+        };
+        let Some(outcome) = running.sweep.poll() else {
+            return;
+        };
+        let counts = match outcome {
+            SweepOutcome::Swept(report) => {
+                report_to_output(
+                    &running.root,
+                    report,
+                    running.options.sweep.dry_run,
+                    verbosity(&running.options),
+                );
+                report.counts
+            }
+            SweepOutcome::Refused(err) => {
+                refusal_to_output(err);
+                SweepCounts::default()
+            }
+            SweepOutcome::Panicked(message) => {
+                godot_error!("McpUvCacheSweep: internal error, nothing reported: {message}");
+                SweepCounts::default()
+            }
+        };
+        self.result = Some(counts_to_dictionary(&counts));
+        self.task = None;
+    }
+
+    /// If the sweep is over and `finished` not yet emitted, marks it emitted
+    /// and returns the result to emit.
+    fn take_result_to_emit(&mut self) -> Option<VarDictionary> {
+        self.observe();
+        if self.emitted {
+            return None;
+        }
+        let result = self.result.clone()?;
+        self.emitted = true;
+        Some(result)
+    }
+}
+
+/// Polls `sweep` on the next frame: emits `finished` if it is over, or arms
+/// the poll again. Does nothing without a `SceneTree`.
+fn poll_next_frame(sweep: Gd<McpUvCacheSweep>) {
+    let Some(mut tree) = Engine::singleton()
+        .get_main_loop()
+        .and_then(|main_loop| main_loop.try_cast::<SceneTree>().ok())
+    else {
+        return;
+    };
+    let mut pending = Some(sweep);
+    let poll = Callable::from_fn("McpUvCacheSweep.poll", move |_args| {
+        if let Some(sweep) = pending.take() {
+            if let Err(message) = panic_guard::catch(|| poll_once(sweep)) {
+                godot_error!("McpUvCacheSweep: internal error while polling: {message}");
+            }
+        }
+    });
+    tree.connect_flags("process_frame", &poll, ConnectFlags::ONE_SHOT);
+}
+
+fn poll_once(mut sweep: Gd<McpUvCacheSweep>) {
+    // The borrow ends before emitting: handlers may call back into the sweep.
+    let to_emit = sweep.bind_mut().take_result_to_emit();
+    match to_emit {
+        Some(result) => sweep.signals().finished().emit(&result),
+        None if !sweep.bind().emitted => poll_next_frame(sweep),
+        None => {}
+    }
+}
