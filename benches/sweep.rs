@@ -146,15 +146,10 @@ fn bench_sweep(c: &mut Criterion, spec: &FixtureSpec) {
 
 /// Median in seconds of one case, from criterion's saved estimates.
 fn median_seconds(case: &str) -> Option<f64> {
+    // criterion's directory name for a case: these characters become '_'.
     let dir_name: String = case
         .chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || ch == '-' || ch == '_' {
-                ch
-            } else {
-                '_'
-            }
-        })
+        .map(|ch| if "?\"/\\*<>:|^".contains(ch) { '_' } else { ch })
         .collect();
     let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()?
