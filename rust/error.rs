@@ -146,6 +146,18 @@ impl ErrorLog {
         self.total += unkept;
     }
 
+    /// How many errors this log keeps in full.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Drops the kept errors for which `keep` is false (they no longer count).
+    pub fn retain(&mut self, keep: impl FnMut(&SweepError) -> bool) {
+        let before = self.kept.len();
+        self.kept.retain(keep);
+        self.total -= (before - self.kept.len()) as u64;
+    }
+
     /// The errors kept in full, oldest first.
     pub fn kept(&self) -> &[SweepError] {
         &self.kept

@@ -109,7 +109,17 @@ fn concurrent_sweeps_of_one_cache_split_the_work_and_touch_nothing_else() {
         let mut renamed = 0;
         for result in results {
             let report = result.expect("every racing sweep finishes");
-            assert_eq!(report.errors.total(), 0, "{backend:?}: {:?}", report.errors.kept());
+            if cfg!(windows) {
+                // On Windows one sweep can briefly block another (a directory
+                // open for listing, a file pending deletion). Such a failure
+                // may be reported, but never about something that stays.
+                for err in report.errors.kept() {
+                    let path = err.path().expect("entry errors carry their path");
+                    assert!(fs::symlink_metadata(path).is_err(), "{backend:?}: {err} but it stayed");
+                }
+            } else {
+                assert_eq!(report.errors.total(), 0, "{backend:?}: {:?}", report.errors.kept());
+            }
             renamed += report.counts.renamed;
         }
         // Each build dir was renamed by exactly one of the sweeps.

@@ -5,7 +5,10 @@
 # 2. The permission tests once more as an unprivileged user, when run as
 #    root: root ignores permission bits, so only this run can fail if
 #    read-only handling breaks.
-# 3. The in-engine suite in a headless Godot, when $GODOT is set; one
+# 3. The Windows tests (tests/run_windows.sh: cross-built DLL, its imports,
+#    the Rust suite under Wine), when the Windows toolchain is installed; one
+#    SKIPPED line when not.
+# 4. The in-engine suite in a headless Godot, when $GODOT is set; one
 #    SKIPPED line when not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +33,13 @@ if [[ "$(id -u)" == 0 ]]; then
     echo "run.sh: permission tests again as user nobody"
     setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
         env MCP_UVCC_TEST_TMPDIR="$scratch/tmp" "$scratch/read_only"
+fi
+
+if (source scripts/windows/env.sh && require_windows_toolchain wine wine64 2> /dev/null); then
+    tests/run_windows.sh
+else
+    echo "SKIPPED: Windows tests under Wine (apt-get install rustc-web cargo-web rust-web-src" \
+        "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64)"
 fi
 
 if [[ -n "${GODOT:-}" ]]; then

@@ -141,7 +141,26 @@ fn an_occupied_dead_dir_is_never_merged_into() {
 }
 
 fn set_mtime(path: &Path, when: SystemTime) {
-    fs::File::open(path).unwrap().set_modified(when).unwrap();
+    open_for_times(path).set_modified(when).unwrap();
+}
+
+#[cfg(not(windows))]
+fn open_for_times(path: &Path) -> fs::File {
+    fs::File::open(path).unwrap()
+}
+
+/// Windows opens a directory only with `FILE_FLAG_BACKUP_SEMANTICS`, and
+/// setting times needs `FILE_WRITE_ATTRIBUTES`.
+#[cfg(windows)]
+fn open_for_times(path: &Path) -> fs::File {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_WRITE_ATTRIBUTES: u32 = 0x100;
+    const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
+    fs::OpenOptions::new()
+        .access_mode(FILE_WRITE_ATTRIBUTES)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+        .open(path)
+        .unwrap()
 }
 
 #[test]

@@ -13,40 +13,56 @@ use std::fs;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::Ordering;
+use std::thread;
+use std::time::Duration;
 
 use walkdir::{DirEntry, WalkDir};
 
 use super::{exists_no_follow, is_worth_reporting, RemovalSettings, RemovalTally};
 use crate::error::{ErrorLog, Operation, SweepError};
 
-/// How many times a tree is walked at most. A walk is repeated only after it
-/// made an unlistable directory listable, so real trees need one or two.
+/// How many times a tree is walked at most. A walk is repeated after it made
+/// an unlistable directory listable, or after a failure that another sweep of
+/// the same cache can cause and clear (see [`is_transient`]).
 const MAX_WALKS: usize = 8;
+
+/// How many of those repeats a transient failure may cause. Few: a file
+/// really held open by another process fails the same way, and the sweep is
+/// on the editor's stop path.
+const MAX_TRANSIENT_REPEATS: usize = 2;
+
+/// Pause before repeating a walk after transient failures, times the repeat.
+const TRANSIENT_PAUSE: Duration = Duration::from_millis(10);
 
 /// [`super::remove_tree`] by path.
 ///
 /// Returns `true` if `dir` is gone afterwards (in a dry run: `true` if the
-/// walk was not cancelled). What was removed is added to `tally`; each failure
-/// is pushed to `errors`. `dir` itself is never followed if it is a link.
+/// walk was not cancelled). What was removed is added to `tally`; the
+/// failures of the last walk are pushed to `errors` (earlier walks' failures
+/// were retried by it). `dir` itself is never followed if it is a link.
 pub fn remove_tree(
     dir: &Path,
     settings: &RemovalSettings<'_>,
     tally: &mut RemovalTally,
     errors: &mut ErrorLog,
 ) -> bool {
+    let mut transient_repeats = 0;
     for _ in 0..MAX_WALKS {
-        let walk = walk_once(dir, settings, tally, errors);
-        if settings.cancel.load(Ordering::Relaxed) {
+        let mut walk_errors = ErrorLog::with_capacity(errors.capacity());
+        let walk = walk_once(dir, settings, tally, &mut walk_errors);
+        let cancelled = settings.cancel.load(Ordering::Relaxed);
+        if cancelled || settings.dry_run || !exists_no_follow(dir) {
+            errors.absorb(walk_errors);
+            return !cancelled && (settings.dry_run || !exists_no_follow(dir));
+        }
+        let repeat_transient = walk.transient_failures > 0 && transient_repeats < MAX_TRANSIENT_REPEATS;
+        if walk.made_listable == 0 && !repeat_transient {
+            errors.absorb(walk_errors);
             return false;
-        }
-        if settings.dry_run {
-            return true;
-        }
-        if !exists_no_follow(dir) {
-            return true;
         }
         if walk.made_listable == 0 {
-            return false;
+            transient_repeats += 1;
+            thread::sleep(TRANSIENT_PAUSE * transient_repeats as u32);
         }
     }
     !exists_no_follow(dir)
@@ -55,6 +71,24 @@ pub fn remove_tree(
 struct WalkOutcome {
     /// Directories that could not be listed and were made listable.
     made_listable: usize,
+    /// Failures that may clear by themselves (see [`is_transient`]).
+    transient_failures: usize,
+}
+
+/// Whether a failure may be gone a moment later without anyone acting on it.
+/// On Windows, a second sweep of the same cache holds directories open while
+/// it lists them (sharing violation, os error 32) and leaves files it deleted
+/// "delete pending" until its handle closes (access denied, 5; and their
+/// directory not empty, 145).
+#[cfg(windows)]
+fn is_transient(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(5 | 32 | 145))
+}
+
+/// On Unix a removal takes effect at once; nothing is transient.
+#[cfg(not(windows))]
+fn is_transient(_err: &io::Error) -> bool {
+    false
 }
 
 fn walk_once(
@@ -91,7 +125,15 @@ fn walk_once(
             }
         }
     }
-    WalkOutcome { made_listable }
+    let transient_failures = errors
+        .kept()
+        .iter()
+        .filter(|err| matches!(err, SweepError::Io { source, .. } if is_transient(source)))
+        .count();
+    WalkOutcome {
+        made_listable,
+        transient_failures,
+    }
 }
 
 fn tally_entry(entry: &DirEntry, settings: &RemovalSettings<'_>, tally: &mut RemovalTally, errors: &mut ErrorLog) {

@@ -105,11 +105,24 @@ pub fn remove_tree(
     tally: &mut RemovalTally,
     errors: &mut ErrorLog,
 ) -> bool {
-    match settings.backend {
+    let mut tree_errors = ErrorLog::with_capacity(errors.capacity());
+    let gone = match settings.backend {
         #[cfg(unix)]
-        Backend::Handles => by_handle::remove_tree(dir, settings, tally, errors),
-        Backend::Paths => by_path::remove_tree(dir, settings, tally, errors),
-    }
+        Backend::Handles => by_handle::remove_tree(dir, settings, tally, &mut tree_errors),
+        Backend::Paths => by_path::remove_tree(dir, settings, tally, &mut tree_errors),
+    };
+    // A failure on an entry that is gone by now was a race with another sweep
+    // of the same cache (which then removed it): nothing stays because of it,
+    // so it would only mislead whoever reads the report.
+    tree_errors.retain(|err| err.path().is_none_or(|path| !is_gone(path)));
+    errors.absorb(tree_errors);
+    gone
+}
+
+/// True only if nothing is at `path` (not for a path that cannot be looked
+/// up, such as one past `PATH_MAX`).
+fn is_gone(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_err_and(|err| err.kind() == io::ErrorKind::NotFound)
 }
 
 /// True if something (file, directory or link) is at `path`.
