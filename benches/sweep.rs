@@ -87,36 +87,34 @@ fn sweep_on(root: &Path, threads: usize) {
 fn bench_sweep(c: &mut Criterion, spec: &FixtureSpec) {
     let mut group = c.benchmark_group(GROUP);
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
+    // Every contender gets a fresh cache; the setup is not timed.
     let setup = || FreshCache::new(spec);
-
-    group.bench_function("purge_directory, 1 thread", |b| {
-        b.iter_batched(
-            setup,
-            |cache| {
-                sweep_on(&cache.root, 1);
-                cache
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    let setup_with_dirs = || {
+        let cache = setup();
+        let dirs = cache.sweepable_dirs();
+        (cache, dirs)
+    };
     let threads = cores().max(2);
-    group.bench_function(format!("purge_directory, {threads} threads"), |b| {
-        b.iter_batched(
-            setup,
-            |cache| {
-                sweep_on(&cache.root, threads);
-                cache
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    for sweep_threads in [1, threads] {
+        let label = if sweep_threads == 1 {
+            "purge_directory, 1 thread".to_owned()
+        } else {
+            format!("purge_directory, {sweep_threads} threads")
+        };
+        group.bench_function(label, |b| {
+            b.iter_batched(
+                setup,
+                |cache| {
+                    sweep_on(&cache.root, sweep_threads);
+                    cache
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
     group.bench_function("std::fs::remove_dir_all", |b| {
         b.iter_batched(
-            || {
-                let cache = setup();
-                let dirs = cache.sweepable_dirs();
-                (cache, dirs)
-            },
+            setup_with_dirs,
             |(cache, dirs)| {
                 for dir in &dirs {
                     fs::remove_dir_all(dir).unwrap();
@@ -128,11 +126,7 @@ fn bench_sweep(c: &mut Criterion, spec: &FixtureSpec) {
     });
     group.bench_function("rm -rf", |b| {
         b.iter_batched(
-            || {
-                let cache = setup();
-                let dirs = cache.sweepable_dirs();
-                (cache, dirs)
-            },
+            setup_with_dirs,
             |(cache, dirs)| {
                 let status = Command::new("rm").arg("-rf").args(&dirs).status().unwrap();
                 assert!(status.success());

@@ -53,25 +53,18 @@ static func get_min_age_sec() -> int:
 ## Adds both settings, with their defaults, to Project Settings so users can
 ## find them. Call once from the plugin's _enter_tree().
 static func register_project_settings() -> void:
-	if not ProjectSettings.has_setting(SETTING_MODE):
-		ProjectSettings.set_setting(SETTING_MODE, MODE_ASYNC)
-	ProjectSettings.set_initial_value(SETTING_MODE, MODE_ASYNC)
-	ProjectSettings.add_property_info(
-		{
-			"name": SETTING_MODE,
-			"type": TYPE_STRING,
-			"hint": PROPERTY_HINT_ENUM,
-			"hint_string": "%s,%s" % [MODE_ASYNC, MODE_SYNC],
-		}
+	_register(SETTING_MODE, MODE_ASYNC, TYPE_STRING, PROPERTY_HINT_ENUM, "async,sync")
+	_register(
+		SETTING_MIN_AGE_SEC, DEFAULT_MIN_AGE_SEC, TYPE_INT, PROPERTY_HINT_RANGE, "0,3600,1,or_greater"
 	)
-	if not ProjectSettings.has_setting(SETTING_MIN_AGE_SEC):
-		ProjectSettings.set_setting(SETTING_MIN_AGE_SEC, DEFAULT_MIN_AGE_SEC)
-	ProjectSettings.set_initial_value(SETTING_MIN_AGE_SEC, DEFAULT_MIN_AGE_SEC)
+
+
+static func _register(
+	setting: String, default_value: Variant, value_type: int, hint: int, hint_string: String
+) -> void:
+	if not ProjectSettings.has_setting(setting):
+		ProjectSettings.set_setting(setting, default_value)
+	ProjectSettings.set_initial_value(setting, default_value)
 	ProjectSettings.add_property_info(
-		{
-			"name": SETTING_MIN_AGE_SEC,
-			"type": TYPE_INT,
-			"hint": PROPERTY_HINT_RANGE,
-			"hint_string": "0,3600,1,or_greater",
-		}
+		{"name": setting, "type": value_type, "hint": hint, "hint_string": hint_string}
 	)

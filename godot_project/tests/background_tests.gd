@@ -172,5 +172,10 @@ func test_plugin_hook_sweeps_after_a_server_stop() -> void:
 	ProjectSettings.set_setting(Hook.SETTING_MODE, saved_mode)
 	expect_eq(sync_result, counts(0, 0, 0, 0), "sync mode returns the Dictionary")
 	expect(FsUtil.exists(root.path_join(".tmpFresh/pyvenv.cfg")), "fresh build dir untouched")
+	Hook.register_project_settings()
+	expect_eq(ProjectSettings.get_setting(Hook.SETTING_MODE), "async", "registered mode")
+	expect_eq(ProjectSettings.get_setting(Hook.SETTING_MIN_AGE_SEC), 30, "registered min age")
+	ProjectSettings.set_setting(Hook.SETTING_MODE, saved_mode)
+	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, null)
 	if not made_old:
 		skip("could not age a directory here; the sweeping half did not run")
