@@ -53,12 +53,15 @@ fn read_only_files_and_directories_are_removed() {
         write(root.join("_dead_.tmpOld/file"), "x");
         chmod(&root.join("_dead_.tmpOld/file"), 0o400);
         chmod(&root.join("_dead_.tmpOld"), 0o500);
+        // A dead dir nobody may even list: made listable (it is the sweep's own).
+        write(root.join("_dead_.tmpSealed/inside/file"), "x");
+        chmod(&root.join("_dead_.tmpSealed"), 0o000);
 
         let report = mcp_uv_cache_cleanup::sweep(&root, &options_for(backend)).unwrap();
 
         assert_eq!(
             report.counts,
-            counts(1, 1, 2, 0),
+            counts(1, 1, 3, 0),
             "{backend:?}: {:?}",
             report.errors.kept()
         );

@@ -56,9 +56,9 @@ pub fn remove_tree(
     errors: &mut ErrorLog,
 ) -> bool {
     let errors_before = errors.total();
-    let root_fd = match open_dir(CWD, root) {
-        Ok(fd) => fd,
-        Err(Errno::NOENT) => return true,
+    let root_frame = match enter_dir(CWD, root.as_os_str(), settings.dry_run) {
+        Ok(Some(frame)) => frame,
+        Ok(None) => return true,
         // The root is a link or a file: remove just that entry.
         Err(Errno::LOOP | Errno::NOTDIR) => return remove_root_non_dir(root, settings, tally, errors),
         Err(errno) => {
@@ -67,9 +67,6 @@ pub fn remove_tree(
         }
     };
     let mut path = root.to_path_buf();
-    let Ok(root_frame) = new_frame(root_fd, root.file_name().unwrap_or_default().to_owned()) else {
-        return false;
-    };
     let mut stack = vec![root_frame];
     while !stack.is_empty() {
         if settings.cancel.load(Ordering::Relaxed) {
