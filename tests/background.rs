@@ -122,8 +122,16 @@ fn concurrent_sweeps_of_one_cache_split_the_work_and_touch_nothing_else() {
             }
             renamed += report.counts.renamed;
         }
-        // Each build dir was renamed by exactly one of the sweeps.
-        assert_eq!(renamed, 12, "{backend:?}");
+        if cfg!(windows) {
+            // Windows renames through an open handle: a sweep that opened a
+            // build dir just before another renamed it moves it once more,
+            // from one _dead_ name to another. Still only _dead_ names.
+            assert!((12..=36).contains(&renamed), "{backend:?}: {renamed}");
+        } else {
+            // rename(2) is atomic by path: each build dir is renamed by
+            // exactly one of the sweeps.
+            assert_eq!(renamed, 12, "{backend:?}");
+        }
         let mut expected: Vec<&str> = SIBLINGS.to_vec();
         if cfg!(unix) {
             expected.insert(1, ".tmp000link");
@@ -143,6 +151,12 @@ fn a_sync_sweep_racing_a_background_one_both_finish() {
     let sync = sweep(&root, &SweepOptions::default()).unwrap();
     let background = swept_counts(task.wait());
 
-    assert_eq!(sync.counts.renamed + background.renamed, 6);
+    let renamed = sync.counts.renamed + background.renamed;
+    if cfg!(windows) {
+        // See the concurrent test: a handle rename may move a dir twice.
+        assert!((6..=12).contains(&renamed), "{renamed}");
+    } else {
+        assert_eq!(renamed, 6);
+    }
     assert_eq!(names_in(&root), SIBLINGS);
 }
