@@ -6,6 +6,7 @@
 //!
 //! - [`sweep`]: the sweep rules (scan, rename, remove, count);
 //! - [`remove`]: contents-first removal of one tree;
+//! - [`parallel`]: sharing the removal of trees among threads;
 //! - [`names`]: the `.tmp` / `_dead_` naming rules;
 //! - [`location`]: where the builds directory is, and on which OS to sweep;
 //! - [`error`]: the error type and the capped error log;
@@ -23,6 +24,7 @@ pub mod location;
 pub mod names;
 pub mod options;
 pub mod panic_guard;
+pub mod parallel;
 pub mod remove;
 pub mod sweep;
 

@@ -14,7 +14,7 @@
 //!    merged into. A rename that fails is skipped.
 //! 3. **Remove** every `_dead_*` directory, new and old, with
 //!    [`crate::remove::remove_tree`], on up to [`SweepOptions::threads`]
-//!    threads (`deleted` counts the ones fully gone).
+//!    threads ([`crate::parallel`]; `deleted` counts the ones fully gone).
 //! 4. **Count** the `_dead_*` directories still in the root (`remaining`).
 //!
 //! Nothing outside the root's `.tmp*` and `_dead_*` directories is ever changed;
@@ -33,13 +33,14 @@ use std::fs;
 use std::io;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::{ErrorLog, Operation, SweepError};
 use crate::names::{dead_name_for, is_dead_name, is_tmp_name};
-use crate::remove::{exists_no_follow, remove_tree, Backend, RemovalSettings, RemovalTally};
+use crate::parallel::remove_all;
+use crate::remove::{exists_no_follow, Backend, RemovalSettings, RemovalTally};
 
 /// How many errors a report keeps in full by default; the rest are counted.
 pub const DEFAULT_ERROR_CAPACITY: usize = 16;
@@ -287,58 +288,4 @@ fn rename_to_dead(root: &Path, name: &OsString, source: &Path, errors: &mut Erro
             None
         }
     }
-}
-
-struct RemovalOutcome {
-    gone: u64,
-    tally: RemovalTally,
-    errors: ErrorLog,
-}
-
-/// Removes each of `dirs`, sharing them out to up to `threads` threads; the
-/// calling thread is always one of them, so the work gets done even if no
-/// extra thread can be started.
-fn remove_all(
-    dirs: &[PathBuf],
-    settings: &RemovalSettings<'_>,
-    threads: NonZeroUsize,
-    error_capacity: usize,
-) -> RemovalOutcome {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut outcome = RemovalOutcome {
-            gone: 0,
-            tally: RemovalTally::default(),
-            errors: ErrorLog::with_capacity(error_capacity),
-        };
-        while let Some(dir) = dirs.get(next.fetch_add(1, Ordering::Relaxed)) {
-            if remove_tree(dir, settings, &mut outcome.tally, &mut outcome.errors) {
-                outcome.gone += 1;
-            }
-        }
-        outcome
-    };
-    let helpers = threads.get().min(dirs.len()).saturating_sub(1);
-    if helpers == 0 {
-        return work();
-    }
-    thread::scope(|scope| {
-        let handles: Vec<_> = (0..helpers)
-            .filter_map(|_| {
-                thread::Builder::new()
-                    .name("uv-cache-sweep".into())
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        let mut total = work();
-        for handle in handles {
-            // A panicking helper is re-raised here; the Godot binding catches it.
-            let part = handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            total.gone += part.gone;
-            total.tally.add(part.tally);
-            total.errors.absorb(part.errors);
-        }
-        total
-    })
 }

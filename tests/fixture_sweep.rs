@@ -43,6 +43,36 @@ fn a_generated_cache_is_swept_completely_and_exactly() {
 }
 
 #[test]
+fn a_single_large_build_dir_is_split_among_threads_with_exact_counts() {
+    let spec = FixtureSpec {
+        venvs: 1,
+        files_per_venv: 2_000,
+        dead_dirs: 0,
+        seed: 13,
+    };
+    for backend in backends() {
+        for threads in [1, 2, 4] {
+            let scratch = Scratch::new("fixture-split");
+            let root = scratch.path().join("builds-v0");
+            let stats = build_cache(&root, &spec);
+
+            let options = SweepOptions {
+                measure_bytes: true,
+                threads: NonZeroUsize::new(threads).unwrap(),
+                ..options_for(backend)
+            };
+            let report = sweep(&root, &options).unwrap();
+
+            assert_eq!(report.counts, counts(1, 1, 1, 0), "{backend:?} x{threads}");
+            assert_eq!(report.removal.files_removed, stats.files, "{backend:?} x{threads}");
+            assert_eq!(report.removal.bytes_freed, stats.bytes, "{backend:?} x{threads}");
+            assert_eq!(report.errors.total(), 0, "{:?}", report.errors.kept());
+            assert_eq!(names_in(&root), [".tmp-not-a-dir", "archive-v0", "wheels-v5"]);
+        }
+    }
+}
+
+#[test]
 fn the_same_spec_builds_the_same_cache() {
     let spec = FixtureSpec {
         venvs: 2,

@@ -84,7 +84,13 @@ fn a_locked_file_leaves_the_dir_for_the_next_sweep() {
         let pyd = root.join(".tmpLocked/Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd");
         let mut lock = Immutable::set(&pyd);
 
-        let first = sweep(&root, &options_for(backend)).unwrap();
+        // Four threads: the two build dirs are split into subtrees, and the
+        // locked file must still be reported once, not once per pass.
+        let options = SweepOptions {
+            threads: std::num::NonZeroUsize::new(4).unwrap(),
+            ..options_for(backend)
+        };
+        let first = sweep(&root, &options).unwrap();
         assert_eq!(first.counts, counts(2, 2, 1, 1), "{backend:?}");
         let dead_pyd = root.join("_dead_.tmpLocked/Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd");
         assert!(

@@ -114,15 +114,13 @@ pub fn remove_tree(
                     stack[depth].given_up.push(name);
                 }
             }
-            Some(Err(errno)) => {
-                errors.push(SweepError::io(Operation::ListDirectory, path.clone(), errno.into()));
-                // Treat the listing as finished; what is left makes the
-                // removal of this directory fail, and is retried next sweep.
-                if !leave_dir(&mut stack, &mut path, settings, errors, errors_before) {
-                    return false;
+            end_of_listing => {
+                // A listing that failed is treated as finished: what is left
+                // makes the removal of this directory fail, and is retried
+                // by the next sweep.
+                if let Some(Err(errno)) = end_of_listing {
+                    errors.push(SweepError::io(Operation::ListDirectory, path.clone(), errno.into()));
                 }
-            }
-            None => {
                 if !leave_dir(&mut stack, &mut path, settings, errors, errors_before) {
                     return false;
                 }
