@@ -9,7 +9,7 @@ use std::num::NonZeroUsize;
 
 use common::*;
 use fixture::{build_cache, FixtureSpec};
-use mcp_uv_cache_cleanup::{sweep, SweepOptions};
+use mcp_uv_cache_cleanup::{sweep, SweepCounts, SweepOptions};
 
 #[test]
 fn a_generated_cache_is_swept_completely_and_exactly() {
@@ -19,27 +19,7 @@ fn a_generated_cache_is_swept_completely_and_exactly() {
         dead_dirs: 2,
         seed: 7,
     };
-    for backend in backends() {
-        for threads in [1, 3] {
-            let scratch = Scratch::new("fixture");
-            let root = scratch.path().join("builds-v0");
-            let stats = build_cache(&root, &spec);
-            assert_eq!(stats.files, 6 * 400);
-
-            let options = SweepOptions {
-                measure_bytes: true,
-                threads: NonZeroUsize::new(threads).unwrap(),
-                ..options_for(backend)
-            };
-            let report = sweep(&root, &options).unwrap();
-
-            assert_eq!(report.counts, counts(4, 4, 6, 0), "{backend:?} x{threads}");
-            assert_eq!(report.removal.files_removed, stats.files);
-            assert_eq!(report.removal.bytes_freed, stats.bytes);
-            assert_eq!(report.errors.total(), 0, "{:?}", report.errors.kept());
-            assert_eq!(names_in(&root), [".tmp-not-a-dir", "archive-v0", "wheels-v5"]);
-        }
-    }
+    assert_swept_exactly(&spec, &[1, 3], counts(4, 4, 6, 0));
 }
 
 #[test]
@@ -50,11 +30,22 @@ fn a_single_large_build_dir_is_split_among_threads_with_exact_counts() {
         dead_dirs: 0,
         seed: 13,
     };
+    assert_swept_exactly(&spec, &[1, 2, 4], counts(1, 1, 1, 0));
+}
+
+/// For every backend and each thread count: a fresh cache of `spec` is swept
+/// with `expected` counts, every file and byte accounted for, no error, and
+/// only the siblings left.
+fn assert_swept_exactly(spec: &FixtureSpec, thread_counts: &[usize], expected: SweepCounts) {
     for backend in backends() {
-        for threads in [1, 2, 4] {
-            let scratch = Scratch::new("fixture-split");
+        for &threads in thread_counts {
+            let scratch = Scratch::new("fixture");
             let root = scratch.path().join("builds-v0");
-            let stats = build_cache(&root, &spec);
+            let stats = build_cache(&root, spec);
+            assert_eq!(
+                stats.files,
+                ((spec.venvs + spec.dead_dirs) * spec.files_per_venv) as u64
+            );
 
             let options = SweepOptions {
                 measure_bytes: true,
@@ -63,11 +54,12 @@ fn a_single_large_build_dir_is_split_among_threads_with_exact_counts() {
             };
             let report = sweep(&root, &options).unwrap();
 
-            assert_eq!(report.counts, counts(1, 1, 1, 0), "{backend:?} x{threads}");
-            assert_eq!(report.removal.files_removed, stats.files, "{backend:?} x{threads}");
-            assert_eq!(report.removal.bytes_freed, stats.bytes, "{backend:?} x{threads}");
-            assert_eq!(report.errors.total(), 0, "{:?}", report.errors.kept());
-            assert_eq!(names_in(&root), [".tmp-not-a-dir", "archive-v0", "wheels-v5"]);
+            let case = format!("{backend:?} x{threads}");
+            assert_eq!(report.counts, expected, "{case}");
+            assert_eq!(report.removal.files_removed, stats.files, "{case}");
+            assert_eq!(report.removal.bytes_freed, stats.bytes, "{case}");
+            assert_eq!(report.errors.total(), 0, "{case}: {:?}", report.errors.kept());
+            assert_eq!(names_in(&root), [".tmp-not-a-dir", "archive-v0", "wheels-v5"], "{case}");
         }
     }
 }
