@@ -82,14 +82,11 @@ impl McpUvCacheCleanup {
             || report_to_dictionary(&empty_report()),
             || {
                 let root = globalize(&builds_root);
-                let options = CallOptions {
-                    sweep: SweepOptions {
-                        measure_bytes: true,
-                        ..SweepOptions::default()
-                    },
-                    log_summary: false,
+                let options = SweepOptions {
+                    measure_bytes: true,
+                    ..SweepOptions::default()
                 };
-                match sweep(&root, &options.sweep) {
+                match sweep(&root, &options) {
                     Ok(report) => {
                         report_to_output(&root, &report, false, Verbosity::WarningsOnly);
                         report_to_dictionary(&report)
