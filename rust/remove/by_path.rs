@@ -47,25 +47,23 @@ pub fn remove_tree(
     errors: &mut ErrorLog,
 ) -> bool {
     let mut transient_repeats = 0;
-    for _ in 0..MAX_WALKS {
+    for walks in 1..=MAX_WALKS {
         let mut walk_errors = ErrorLog::with_capacity(errors.capacity());
         let walk = walk_once(dir, settings, tally, &mut walk_errors);
         let cancelled = settings.cancel.load(Ordering::Relaxed);
-        if cancelled || settings.dry_run || !exists_no_follow(dir) {
-            errors.absorb(walk_errors);
-            return !cancelled && (settings.dry_run || !exists_no_follow(dir));
-        }
+        let gone = !settings.dry_run && !exists_no_follow(dir);
         let repeat_transient = walk.transient_failures > 0 && transient_repeats < MAX_TRANSIENT_REPEATS;
-        if walk.made_listable == 0 && !repeat_transient {
+        let repeat = walk.made_listable > 0 || repeat_transient;
+        if cancelled || settings.dry_run || gone || !repeat || walks == MAX_WALKS {
             errors.absorb(walk_errors);
-            return false;
+            return !cancelled && (settings.dry_run || gone);
         }
         if walk.made_listable == 0 {
             transient_repeats += 1;
             thread::sleep(TRANSIENT_PAUSE * transient_repeats as u32);
         }
     }
-    !exists_no_follow(dir)
+    unreachable!("the last walk always returns")
 }
 
 struct WalkOutcome {
