@@ -1,52 +1,50 @@
 #!/usr/bin/env bash
-# Runs the in-engine suite (godot_project/tests/suite.tscn) against the native
-# library when $GODOT names a Godot 4.2+ binary; prints one SKIPPED line
-# otherwise. Expects the library built into addons/mcp_uv_cache_cleanup/bin/
-# (scripts/build-addon.sh --no-demo). Extra arguments choose another scene,
-# e.g. res://tests/bench.tscn.
+# Runs an in-engine scene of godot_project/ against the native library, in a
+# headless Godot, and judges its log with tests/godot_log.py.
+#
+#   tests/godot_suite.sh linux [SCENE]     $GODOT, else ../shared/godot/linux/godot
+#   tests/godot_suite.sh windows [SCENE]   $GODOT_WINDOWS, else
+#                                          ../shared/godot/windows/godot.exe, under Wine
+#
+# SCENE defaults to res://tests/suite.tscn (res://tests/bench.tscn is the
+# benchmark). Prints one SKIPPED line and exits 0 when that engine (or, for
+# Windows, Wine and the cross-built DLL) is not there. Expects the library
+# built into addons/mcp_uv_cache_cleanup/bin/ (scripts/build-addon.sh
+# --no-demo; scripts/build-windows.sh for the DLL).
+#
+# Before the scene, it runs res://tests/harness_selftest.tscn, whose test
+# crashes on purpose, and fails unless the log check rejects that run: a
+# check that cannot fail proves nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tests/godot_engines.sh
 
-scene="${1:-res://tests/suite.tscn}"
-
-if [[ -z "${GODOT:-}" ]]; then
-    echo "SKIPPED: in-engine suite (set GODOT=/path/to/godot4 to run $scene)"
-    exit 0
-fi
-if ! version="$("$GODOT" --headless --version 2>/dev/null | tail -n 1)"; then
-    echo "godot_suite: GODOT=$GODOT does not run" >&2
-    exit 1
-fi
-if ! [[ "$version" =~ ^4\.([0-9]+) ]] || (( BASH_REMATCH[1] < 2 )); then
-    echo "godot_suite: GODOT=$GODOT is '$version', need Godot 4.2 or newer" >&2
-    exit 1
-fi
-echo "godot_suite: Godot $version, scene $scene"
-
+platform="${1:?usage: tests/godot_suite.sh linux|windows [SCENE]}"
+scene="${2:-res://tests/suite.tscn}"
 project=godot_project
-# A fresh copy of the addon, so a fresh clone works and a stale one never
-# hides a change.
-rm -rf "$project/addons"
-mkdir -p "$project/addons" "$project/.godot"
-cp -R addons/mcp_uv_cache_cleanup "$project/addons/"
-# Only the editor discovers .gdextension files; a template or headless
-# runtime build loads the ones listed here.
-echo "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension" > "$project/.godot/extension_list.cfg"
 
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-set +e
-"$GODOT" --headless --path "$project" "$scene" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
+engine="$(engine_for "$platform")" || exit 0
+echo "godot_suite: $platform engine $engine, scene $scene"
 
-# A script that fails to parse (say, the extension did not load) makes Godot
-# exit 0 without running anything: a run only counts with its summary line.
-if ! summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)"; then
-    echo "godot_suite: no 'N passed, N failed' line: the suite did not run (exit $status)" >&2
+prepare_project "$project"
+scratch="$(mktemp -d)"
+trap 'wine_cleanup; rm -rf "$scratch"' EXIT
+[[ "$platform" == windows ]] && make_wine_prefix "$scratch/prefix"
+
+# The proof that the checks can fail: a deliberate SCRIPT ERROR and an
+# undeclared ERROR: line, in a run that still prints "1 passed, 0 failed".
+run_engine "$platform" "$engine" "$project" res://tests/harness_selftest.tscn "$scratch/selftest.log" || true
+python3 tests/godot_log.py "$scratch/selftest.log" --expect-failure "SCRIPT ERROR"
+python3 tests/godot_log.py "$scratch/selftest.log" --expect-failure "unexpected ERROR: "
+
+status=0
+run_engine "$platform" "$engine" "$project" "$scene" "$scratch/run.log" || status=$?
+if ! python3 tests/godot_log.py "$scratch/run.log"; then
+    echo "godot_suite: $platform: $scene FAILED (exit $status)" >&2
     exit 1
 fi
-if (( status != 0 )) || ! [[ "$summary" =~ ^[0-9]+\ passed,\ 0\ failed ]]; then
-    echo "godot_suite: failed ($summary, exit $status)" >&2
+if ((status != 0)); then
+    echo "godot_suite: $platform: $scene exited $status" >&2
     exit 1
 fi
+echo "godot_suite: $platform: $scene passed, log clean"

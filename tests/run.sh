@@ -8,8 +8,11 @@
 # 3. The Windows tests (tests/run_windows.sh: cross-built DLL, its imports,
 #    the Rust suite under Wine), when the Windows toolchain is installed; one
 #    SKIPPED line when not.
-# 4. The in-engine suite in a headless Godot, when $GODOT is set; one
-#    SKIPPED line when not.
+# 4. The in-engine suite in headless Godot: on Linux ($GODOT, else
+#    ../shared/godot/linux/godot), then on Windows under Wine with the
+#    cross-built DLL ($GODOT_WINDOWS, else ../shared/godot/windows/godot.exe);
+#    one SKIPPED line for each engine that is not there
+#    (tests/godot_suite.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +45,8 @@ else
         "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64)"
 fi
 
-if [[ -n "${GODOT:-}" ]]; then
+if (source tests/godot_engines.sh && engine_for linux > /dev/null 2>&1); then
     scripts/build-addon.sh --no-demo
 fi
-tests/godot_suite.sh
+tests/godot_suite.sh linux
+tests/godot_suite.sh windows

@@ -19,7 +19,7 @@ scripts/build-windows.sh
 
 echo "== the import check rejects a DLL that needs the mingw runtime"
 scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
+trap 'wine_cleanup; rm -rf "$scratch"' EXIT
 printf '#include <pthread.h>\n__declspec(dllexport) int gdext_rust_init(void) { return (int)(long long)pthread_self(); }\n' \
     > "$scratch/needs_runtime.c"
 x86_64-w64-mingw32-gcc -shared -o "$scratch/needs_runtime.dll" "$scratch/needs_runtime.c" -lpthread -shared-libgcc
@@ -31,15 +31,7 @@ fi
 grep 'FAIL' "$scratch/check.log"
 
 echo "== Wine prefix"
-export WINEPREFIX="$scratch/prefix"
-export WINEDEBUG=-all
-# No Mono or Gecko install prompts; our bcryptprimitives shim before any builtin.
-export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
-/usr/lib/wine/wine64 wineboot --init > /dev/null 2>&1
-wineserver_wait() { /usr/lib/wine/wineserver -w 2> /dev/null || true; }
-wineserver_wait
-x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-    tests/windows/bcryptprimitives_shim.c -ladvapi32
+make_wine_prefix "$scratch/prefix"
 
 echo "== Rust tests for $WINDOWS_TARGET under $(/usr/lib/wine/wine64 --version)"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=/usr/lib/wine/wine64
@@ -48,4 +40,3 @@ export RUSTFLAGS="--cfg under_wine"
 # Scratch directories on the Wine side, inside the prefix.
 export MCP_UVCC_TEST_TMPDIR='C:\uvcc-tests'
 windows_cargo test --no-fail-fast --lib --tests
-wineserver_wait

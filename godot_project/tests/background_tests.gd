@@ -25,6 +25,8 @@ func test_async_emits_finished_once_on_the_main_thread() -> void:
 	var results: Array[Dictionary] = []
 	var on_main_thread: Array[bool] = []
 	var sweep := McpUvCacheCleanup.purge_directory_async(root)
+	if not expect_object(sweep, "McpUvCacheSweep", "purge_directory_async"):
+		return
 	sweep.finished.connect(
 		func(result: Dictionary) -> void:
 			results.append(result)
@@ -50,6 +52,8 @@ func test_async_result_is_empty_until_done_and_never_blocks() -> void:
 	for i in 4:
 		FsUtil.make_venv(root.path_join(".tmp%d" % i))
 	var sweep := McpUvCacheCleanup.purge_directory_async(root)
+	if not expect_object(sweep, "McpUvCacheSweep", "purge_directory_async"):
+		return
 	var result := sweep.get_result()
 	expect(result.is_empty() or result == counts(4, 4, 4, 0), "empty or final")
 	var deadline := Time.get_ticks_msec() + TIMEOUT_MSEC
@@ -63,6 +67,8 @@ func test_dropping_an_async_sweep_early_is_safe_and_it_completes() -> void:
 	for i in 6:
 		FsUtil.make_venv(root.path_join(".tmp%d" % i))
 	var sweep := McpUvCacheCleanup.purge_directory_async(root)
+	if not expect_object(sweep, "McpUvCacheSweep", "purge_directory_async"):
+		return
 	sweep = null
 	var deadline := Time.get_ticks_msec() + TIMEOUT_MSEC
 	while not FsUtil.names_in(root).is_empty() and Time.get_ticks_msec() < deadline:
@@ -132,17 +138,23 @@ func test_bad_options_are_refused_and_touch_nothing() -> void:
 	var root := scratch("bad_options")
 	FsUtil.make_venv(root.path_join(".tmpA"))
 	var before := FsUtil.list_tree(root)
+	# Each bad Dictionary, and the exact error it must log.
 	var bad_options := [
-		{"bogus": 1},
-		{"min_age_sec": "30"},
-		{"min_age_sec": 1.5},
-		{"min_age_sec": -5},
-		{"dry_run": 1},
-		{7: true},
+		[{"bogus": 1}, 'unknown option "bogus" (known: min_age_sec, dry_run, threads, log_summary)'],
+		[{"min_age_sec": "30"}, 'option "min_age_sec" must be an int, got String'],
+		[{"min_age_sec": 1.5}, 'option "min_age_sec" must be an int, got float'],
+		[{"min_age_sec": -5}, 'option "min_age_sec" must be an int >= 0, got -5'],
+		[{"threads": 17}, 'option "threads" must be an int from 1 to 16, got 17'],
+		[{"dry_run": 1}, 'option "dry_run" must be a bool, got int'],
+		[{7: true}, "option keys must be strings, got a key of type int"],
 	]
-	for options in bad_options:
-		var result := McpUvCacheCleanup.purge_directory_with(root, options)
-		expect_eq(result, counts(0, 0, 0, 0), "zeros for %s" % var_to_str(options))
+	for case in bad_options:
+		expect_error("McpUvCacheCleanup: %s; nothing swept" % case[1])
+		var result := McpUvCacheCleanup.purge_directory_with(root, case[0])
+		expect_eq(result, counts(0, 0, 0, 0), "zeros for %s" % var_to_str(case[0]))
+	expect_error(
+		'McpUvCacheCleanup: unknown option "bogus" (known: min_age_sec, dry_run, threads, log_summary); nothing swept'
+	)
 	var sweep := McpUvCacheCleanup.purge_directory_async_with(root, {"bogus": true})
 	var async_result := await finished(sweep)
 	expect_eq(async_result, counts(0, 0, 0, 0), "async zeros for a bad option")

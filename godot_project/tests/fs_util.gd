@@ -69,9 +69,20 @@ static func list_tree(path: String) -> PackedStringArray:
 
 ## Sets the modification time of the directory `dir` and of its direct
 ## entries to 1 Jan 2020, with the system's own tools (GDScript has no API for
-## it). Returns false where that is not possible.
+## it). Returns false where that did not happen (Wine's powershell.exe is a
+## stub that exits 0 and changes nothing, so the times are checked).
 static func make_old(dir: String) -> bool:
 	var global := ProjectSettings.globalize_path(dir)
+	if not _set_old_times(global):
+		return false
+	var a_day_ago := int(Time.get_unix_time_from_system()) - 86400
+	for name in names_in(global):
+		if FileAccess.get_modified_time(global.path_join(name)) > a_day_ago:
+			return false
+	return FileAccess.get_modified_time(global) <= a_day_ago
+
+
+static func _set_old_times(global: String) -> bool:
 	var paths: PackedStringArray = [global]
 	for name in names_in(global):
 		paths.append(global.path_join(name))

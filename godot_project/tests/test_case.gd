@@ -4,6 +4,11 @@ extends RefCounted
 ## A case is a script extending this one whose methods named `test_*` are the
 ## tests; suite.gd runs them. A test records problems with `expect*` (it does
 ## not stop at the first one) and may `skip` with a reason.
+##
+## A GDScript runtime error does not stop a test, so a test checks every value
+## it gets before using it, and the runner (tests/godot_log.py) fails the run on
+## any SCRIPT ERROR, gdext panic or ERROR: line that no test declared with
+## `expect_error` first.
 
 const FsUtil := preload("res://tests/fs_util.gd")
 const SCRATCH := "user://uv_cache_cleanup_tests"
@@ -39,6 +44,25 @@ func expect_eq(actual: Variant, expected: Variant, what: String) -> void:
 		problems.append("%s: expected %s, got %s" % [what, var_to_str(expected), var_to_str(actual)])
 
 
+## Fails the test unless `value` is an object of class `class_name_wanted`
+## (native or script class name); returns whether it is.
+func expect_object(value: Variant, class_name_wanted: String, what: String) -> bool:
+	if typeof(value) != TYPE_OBJECT or value == null:
+		problems.append("%s: expected a %s, got %s" % [what, class_name_wanted, var_to_str(value)])
+		return false
+	if not (value as Object).is_class(class_name_wanted):
+		problems.append("%s: expected a %s, got a %s" % [what, class_name_wanted, value.get_class()])
+		return false
+	return true
+
+
+## Declares that the engine will now log `ERROR: <text>` (exactly this text):
+## the runner fails the run on any ERROR: line not declared, and on a declared
+## one that never appears.
+func expect_error(text: String) -> void:
+	print("EXPECTED-ERROR: " + text)
+
+
 func skip(reason: String) -> void:
 	skip_reason = reason
 
@@ -56,8 +80,11 @@ func counts(scanned: int, renamed: int, deleted: int, remaining: int) -> Diction
 
 
 ## Waits (frame by frame, up to TIMEOUT_MSEC) for `sweep` to emit `finished`,
-## and returns what it emitted, or {} (and a problem) on time-out.
-func finished(sweep: McpUvCacheSweep) -> Dictionary:
+## and returns what it emitted, or {} (and a problem) on time-out or when
+## `sweep` is not a McpUvCacheSweep at all.
+func finished(sweep: Variant) -> Dictionary:
+	if not expect_object(sweep, "McpUvCacheSweep", "async call result"):
+		return {}
 	var emitted: Array[Dictionary] = []
 	sweep.finished.connect(func(result: Dictionary) -> void: emitted.append(result))
 	var deadline := Time.get_ticks_msec() + TIMEOUT_MSEC
@@ -76,7 +103,9 @@ func link(target: String, at: String) -> bool:
 	if dir == null or not dir.has_method("create_link"):
 		skip("DirAccess.create_link is not available")
 		return false
-	if dir.call("create_link", target, at) != OK:
+	# Wine's CreateSymbolicLink reports success and makes nothing: believe
+	# the filesystem, not the return code.
+	if dir.call("create_link", target, at) != OK or not dir.is_link(at):
 		skip("cannot create symlinks here")
 		return false
 	return true

@@ -36,3 +36,31 @@ require_windows_toolchain() {
         return 1
     fi
 }
+
+# Creates a throwaway Wine prefix at DIR and exports what every Wine run here
+# needs: no debug noise, no Mono or Gecko install prompts, and our
+# bcryptprimitives shim before any builtin (Wine 8 lacks the DLL that Rust's
+# std imports for random bytes; tests/windows/bcryptprimitives_shim.c).
+make_wine_prefix() {
+    export WINEPREFIX="$1"
+    export WINEDEBUG=-all
+    export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
+    /usr/lib/wine/wine64 wineboot --init > /dev/null 2>&1
+    wine_cleanup
+    x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+        tests/windows/bcryptprimitives_shim.c -ladvapi32
+}
+
+# Waits for the prefix's wineserver to exit (it outlives the last process by
+# a few seconds and holds the prefix open). No-op without a prefix.
+wine_cleanup() {
+    [[ -n "${WINEPREFIX:-}" ]] || return 0
+    /usr/lib/wine/wineserver -w 2> /dev/null || true
+}
+
+# The Windows path of a Linux path, through Wine's Z: drive.
+wine_path() {
+    local absolute
+    absolute="$(realpath "$1")"
+    echo "Z:${absolute//\//\\}"
+}
