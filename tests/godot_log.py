@@ -9,7 +9,10 @@ A run passes only if:
   parse leaves the engine running with nothing to say);
 - no line has "SCRIPT ERROR" or a gdext "[panic";
 - every "ERROR: <text>" line was declared by a test beforehand with the line
-  "EXPECTED-ERROR: <text>" (the exact text), and every declared line appeared.
+  "EXPECTED-ERROR: <text>" (the exact text), and every declared line appeared;
+- for every "EXPECTED-WARNING: <part>" a test printed, a later "WARNING:" line
+  contains <part> (a test cannot read the Output, so it declares what must be
+  there).
 
 Usage: godot_log.py LOG [--expect-failure WORD]
   --expect-failure WORD  invert: exit 0 only if the run was rejected and the
@@ -22,13 +25,16 @@ import sys
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed(, \d+ skipped)?$")
 RESULT = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
 EXPECTED = "EXPECTED-ERROR: "
+EXPECTED_WARNING = "EXPECTED-WARNING: "
 ERROR = "ERROR: "
+WARNING = "WARNING: "
 
 
 def problems_in(lines):
     """Returns the reasons to reject the run, each naming the line and test."""
     problems = []
     declared = {}
+    awaited_warnings = []
     summary = None
     unattributed = []
 
@@ -46,6 +52,10 @@ def problems_in(lines):
             summary = line
         if line.startswith(EXPECTED):
             declared.setdefault(line[len(EXPECTED):], 0)
+        elif line.startswith(EXPECTED_WARNING):
+            awaited_warnings.append(line[len(EXPECTED_WARNING):])
+        elif line.startswith(WARNING):
+            awaited_warnings = [part for part in awaited_warnings if part not in line]
         elif "SCRIPT ERROR" in line:
             report(f"line {number}: {line.strip()}")
         elif "[panic" in line:
@@ -60,6 +70,7 @@ def problems_in(lines):
     problems.extend(
         f"declared error never appeared: {text}" for text, seen in declared.items() if seen == 0
     )
+    problems.extend(f"declared warning never appeared: {part}" for part in awaited_warnings)
     if summary is None:
         problems.append("no 'N passed, N failed' line: the suite did not run to its end")
     elif not SUMMARY.match(summary).group(2) == "0":

@@ -11,6 +11,7 @@ const TestCase := preload("res://tests/test_case.gd")
 const CASES := [
 	preload("res://tests/contract_tests.gd"),
 	preload("res://tests/background_tests.gd"),
+	preload("res://tests/windows_tests.gd"),
 ]
 
 var _passed := 0

@@ -63,6 +63,12 @@ func expect_error(text: String) -> void:
 	print("EXPECTED-ERROR: " + text)
 
 
+## Declares that the engine will now log a WARNING: line containing `part`;
+## the runner fails the run if none follows.
+func expect_warning(part: String) -> void:
+	print("EXPECTED-WARNING: " + part)
+
+
 func skip(reason: String) -> void:
 	skip_reason = reason
 

@@ -1,0 +1,182 @@
+extends "res://tests/test_case.gd"
+## What only Windows shows, end to end through the Godot API: the live cache
+## under %LOCALAPPDATA%, files held open without FILE_SHARE_DELETE, read-only
+## attributes, paths past MAX_PATH. On other systems the Windows-only tests
+## say SKIP with the reason; the Linux stand-ins are the Rust tests.
+
+const Hook := preload("res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd")
+const PYD := "Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd"
+const HOLDER_TIMEOUT_MSEC := 30000
+
+
+## The live builds directory, when this run may fill and sweep it: Windows,
+## and a throwaway profile (a test must never sweep a developer's real uv
+## cache). Otherwise skips and returns "".
+func _live_builds_root() -> String:
+	if OS.get_name() != "Windows":
+		skip("the live cache is swept only on Windows")
+		return ""
+	if OS.get_environment("MCP_UVCC_THROWAWAY_PROFILE") != "1":
+		skip("would sweep this user's real uv cache (the runner sets MCP_UVCC_THROWAWAY_PROFILE=1 in a throwaway Wine prefix)")
+		return ""
+	var local_appdata := OS.get_environment("LOCALAPPDATA").replace("\\", "/")
+	if local_appdata.is_empty():
+		skip("LOCALAPPDATA is not set")
+		return ""
+	var root := local_appdata.path_join("uv/cache/builds-v0")
+	FsUtil.remove_tree(local_appdata.path_join("uv"))
+	return root
+
+
+## Two build venvs, a dead dir left by an earlier sweep, and what must survive:
+## the sibling archive-v0 and a *file* named like a build dir.
+func _fill_live_cache(root: String) -> void:
+	FsUtil.make_venv(root.path_join(".tmpA1"))
+	FsUtil.make_venv(root.path_join(".tmpB2"))
+	FsUtil.make_venv(root.path_join("_dead_.tmpOld"))
+	FsUtil.write_file(root.path_join(".tmpx"), "a file, not a build dir")
+	FsUtil.write_file(root.get_base_dir().path_join("archive-v0/abc/pkg.py"), "kept")
+
+
+func _expect_survivors(root: String, what: String) -> void:
+	expect_eq(FsUtil.names_in(root), PackedStringArray([".tmpx"]), what + ": left in builds-v0")
+	var kept := FileAccess.get_file_as_string(root.get_base_dir().path_join("archive-v0/abc/pkg.py"))
+	expect_eq(kept, "kept", what + ": archive-v0 untouched")
+
+
+func test_purge_stale_builds_sweeps_the_live_cache() -> void:
+	var root := _live_builds_root()
+	if root.is_empty():
+		return
+	var resolved := McpUvCacheCleanup.stale_builds_root().replace("\\", "/")
+	expect_eq(resolved, root, "stale_builds_root")
+	_fill_live_cache(root)
+	expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
+	_expect_survivors(root, "sync")
+
+	_fill_live_cache(root)
+	var result := await finished(McpUvCacheCleanup.purge_stale_builds_async())
+	expect_eq(result, counts(2, 2, 3, 0), "purge_stale_builds_async")
+	_expect_survivors(root, "async")
+
+
+func test_plugin_hook_sweeps_the_live_cache_in_both_modes() -> void:
+	var root := _live_builds_root()
+	if root.is_empty():
+		return
+	var saved_mode: Variant = ProjectSettings.get_setting(Hook.SETTING_MODE)
+	var saved_age: Variant = ProjectSettings.get_setting(Hook.SETTING_MIN_AGE_SEC)
+	# The fixture is brand new and Wine cannot back-date it: no minimum age.
+	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, 0)
+
+	_fill_live_cache(root)
+	ProjectSettings.set_setting(Hook.SETTING_MODE, "async")
+	var sweep: Variant = Hook.after_server_stop()
+	expect_eq(await finished(sweep), counts(2, 2, 3, 0), "async hook")
+	_expect_survivors(root, "async hook")
+
+	_fill_live_cache(root)
+	ProjectSettings.set_setting(Hook.SETTING_MODE, "sync")
+	expect_eq(Hook.after_server_stop(), counts(2, 2, 3, 0), "sync hook")
+	_expect_survivors(root, "sync hook")
+
+	ProjectSettings.set_setting(Hook.SETTING_MODE, saved_mode)
+	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, saved_age)
+
+
+func test_a_file_held_open_here_stays_until_released() -> void:
+	if OS.get_name() != "Windows":
+		skip("an open file does not block deletion here (Linux stand-in: chattr +i in tests/sweep_safety.rs)")
+		return
+	var root := scratch("held_here")
+	FsUtil.make_venv(root.path_join(".tmpLocked"))
+	var held := FileAccess.open(root.path_join(".tmpLocked").path_join(PYD), FileAccess.READ)
+	if not expect_object(held, "FileAccess", "open the .pyd"):
+		return
+	_expect_held_then_released(root, func() -> void: held.close())
+
+
+func test_a_file_held_open_by_another_process_stays_until_released() -> void:
+	if OS.get_name() != "Windows":
+		skip("an open file does not block deletion here (Linux stand-in: chattr +i in tests/sweep_safety.rs)")
+		return
+	var root := scratch("held_elsewhere")
+	FsUtil.make_venv(root.path_join(".tmpLocked"))
+	var markers := ProjectSettings.globalize_path(scratch("held_elsewhere_markers"))
+	var ready := markers.path_join("ready")
+	var release := markers.path_join("release")
+	var pyd := ProjectSettings.globalize_path(root.path_join(".tmpLocked").path_join(PYD))
+	var args := [
+		"--headless", "--path", ProjectSettings.globalize_path("res://"),
+		"-s", "res://tests/hold_file.gd", "--", pyd, ready, release,
+	]
+	var pid := OS.create_process(OS.get_executable_path(), args)
+	expect(pid > 0, "second process started")
+	if pid <= 0:
+		return
+	var deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
+	while not FileAccess.file_exists(ready) and Time.get_ticks_msec() < deadline:
+		await tree.process_frame
+	if not FileAccess.file_exists(ready):
+		problems.append("the second process did not open the file within %d ms" % HOLDER_TIMEOUT_MSEC)
+		OS.kill(pid)
+		return
+	var release_and_wait := func() -> void:
+		FsUtil.write_file(release, "go")
+		var exit_deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
+		while OS.is_process_running(pid) and Time.get_ticks_msec() < exit_deadline:
+			OS.delay_msec(20)
+	_expect_held_then_released(root, release_and_wait)
+	expect(not OS.is_process_running(pid), "second process exited")
+
+
+## The sweep renames the build dir, cannot delete the held file, reports it
+## (count, report error and Output warning, each naming the file), and the next
+## sweep after `release` removes it.
+func _expect_held_then_released(root: String, release: Callable) -> void:
+	expect_warning("_dead_.tmpLocked")
+	var held_sweep := McpUvCacheCleanup.purge_directory(root)
+	expect_eq(held_sweep, counts(1, 1, 0, 1), "sweep while the file is held")
+	expect_eq(FsUtil.names_in(root), PackedStringArray(["_dead_.tmpLocked"]), "renamed, not removed")
+	expect_warning("_pydantic_core.cp313-win_amd64.pyd")
+	var report := McpUvCacheCleanup.purge_directory_report(root)
+	expect_eq(report.get("remaining"), 1, "report: remaining while held")
+	var errors: Array = report.get("errors", [])
+	var named := errors.any(func(text: Variant) -> bool: return str(text).contains("_pydantic_core.cp313-win_amd64.pyd"))
+	expect(named, "a report error names the held file: %s" % var_to_str(errors))
+	release.call()
+	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(0, 0, 1, 0), "next sweep after release")
+	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
+
+
+func test_read_only_files_are_removed() -> void:
+	var root := scratch("read_only")
+	FsUtil.make_venv(root.path_join(".tmpRO"))
+	var marked := 0
+	for relative in [PYD, "pyvenv.cfg", "Lib/site-packages/.hidden_marker"]:
+		var path := ProjectSettings.globalize_path(root.path_join(".tmpRO").path_join(relative))
+		FileAccess.set_read_only_attribute(path, true)
+		if FileAccess.get_read_only_attribute(path):
+			marked += 1
+	if marked == 0:
+		skip("FileAccess cannot set the read-only attribute on %s" % OS.get_name())
+		return
+	expect_eq(marked, 3, "files marked read-only")
+	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(1, 1, 1, 0), "counts")
+	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
+
+
+func test_a_path_longer_than_max_path_is_removed() -> void:
+	var root := scratch("long_path")
+	var deepest := root.path_join(".tmpLong/Lib/site-packages")
+	while ProjectSettings.globalize_path(deepest).length() < 300:
+		deepest = deepest.path_join("a_rather_long_package_directory_name")
+	var file := deepest.path_join("module.py")
+	FsUtil.write_file(file, "# past MAX_PATH\n")
+	var length := ProjectSettings.globalize_path(file).length()
+	if not FileAccess.file_exists(file):
+		skip("this Godot cannot create a %d-character path" % length)
+		return
+	expect(length > 260, "path is %d characters" % length)
+	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(1, 1, 1, 0), "counts")
+	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
