@@ -1,4 +1,4 @@
-//! The Godot surface: the `McpUvCacheCleanup` class and the extension entry.
+//! The Godot surface: the `McpUvCacheCleanup` class.
 //!
 //! This layer only converts types and reports; the rules live in
 //! [`crate::sweep`]. Every call is run through [`crate::panic_guard`], so a
@@ -19,11 +19,6 @@ use crate::location::stale_builds_root;
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
-
-struct McpUvCacheCleanupExtension;
-
-#[gdextension]
-unsafe impl ExtensionLibrary for McpUvCacheCleanupExtension {}
 
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
 /// class of the same name (same static methods, same Dictionary keys), plus

@@ -12,9 +12,12 @@
 //! - [`error`]: the error type and the capped error log;
 //! - [`options`]: the options Dictionary, checked;
 //! - [`background`]: a sweep on a worker thread;
-//! - [`panic_guard`]: turns a panic into a value before it can reach Godot.
+//! - [`panic_guard`]: turns a panic into a value before it can reach Godot;
+//! - [`script_conflict`]: whether a project script already declares the
+//!   class name, in which case the extension registers nothing.
 //!
 //! The Godot surface is a thin layer that only converts types and reports:
+//! `godot_entry` (the entry point: register, or stand aside),
 //! `godot_class` (`McpUvCacheCleanup`), `godot_sweep` (`McpUvCacheSweep`) and
 //! `godot_convert` (Dictionary conversions and Output lines).
 
@@ -26,10 +29,12 @@ pub mod options;
 pub mod panic_guard;
 pub mod parallel;
 pub mod remove;
+pub mod script_conflict;
 pub mod sweep;
 
 mod godot_class;
 mod godot_convert;
+mod godot_entry;
 mod godot_sweep;
 
 pub use error::{ErrorLog, Operation, SweepError};
