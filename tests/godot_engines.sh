@@ -50,7 +50,7 @@ engine_for() {
 # (only the editor writes it).
 prepare_project() {
     local project="$1"
-    rm -rf "$project/addons"
+    rm -rf "$project/addons/mcp_uv_cache_cleanup"
     mkdir -p "$project/addons" "$project/.godot"
     cp -R addons/mcp_uv_cache_cleanup "$project/addons/"
     echo "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension" > "$project/.godot/extension_list.cfg"
@@ -58,16 +58,18 @@ prepare_project() {
 }
 
 # Runs SCENE of PROJECT on the engine, printing and saving the output to LOG;
-# returns the engine's exit code (call it as `run_engine ... || status=$?`).
+# any further arguments are user arguments (after `--`). Returns the
+# engine's exit code (call it as `run_engine ... || status=$?`).
 run_engine() {
     local platform="$1" engine="$2" project="$3" scene="$4" log="$5"
+    shift 5
     if [[ "$platform" == windows ]]; then
         # The live-cache tests sweep this process's real %LOCALAPPDATA%: only
         # in a throwaway Wine prefix, which this variable vouches for.
         MCP_UVCC_THROWAWAY_PROFILE=1 timeout "$ENGINE_TIMEOUT_SEC" /usr/lib/wine/wine64 "$engine" \
-            --headless --path "$(wine_path "$project")" "$scene" 2>&1 | tr -d '\r' | tee "$log"
+            --headless --path "$(wine_path "$project")" "$scene" -- "$@" 2>&1 | tr -d '\r' | tee "$log"
     else
-        timeout "$ENGINE_TIMEOUT_SEC" "$engine" --headless --path "$project" "$scene" 2>&1 | tee "$log"
+        timeout "$ENGINE_TIMEOUT_SEC" "$engine" --headless --path "$project" "$scene" -- "$@" 2>&1 | tee "$log"
     fi
     return "${PIPESTATUS[0]}"
 }

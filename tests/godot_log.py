@@ -23,7 +23,7 @@ import re
 import sys
 
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed(, \d+ skipped)?$")
-RESULT = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
+RESULT = re.compile(r"^(PASS|FAIL|SKIP) ([^\s:]+)")
 EXPECTED = "EXPECTED-ERROR: "
 EXPECTED_WARNING = "EXPECTED-WARNING: "
 ERROR = "ERROR: "

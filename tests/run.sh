@@ -12,7 +12,8 @@
 #    ../shared/godot/linux/godot), then on Windows under Wine with the
 #    cross-built DLL ($GODOT_WINDOWS, else ../shared/godot/windows/godot.exe);
 #    one SKIPPED line for each engine that is not there
-#    (tests/godot_suite.sh).
+#    (tests/godot_suite.sh). On each engine, our addon next to a
+#    godot-ai-shaped project in three stages (tests/godot_ai_coexistence.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,4 +50,6 @@ if (source tests/godot_engines.sh && engine_for linux > /dev/null 2>&1); then
     scripts/build-addon.sh --no-demo
 fi
 tests/godot_suite.sh linux
+tests/godot_ai_coexistence.sh linux
 tests/godot_suite.sh windows
+tests/godot_ai_coexistence.sh windows

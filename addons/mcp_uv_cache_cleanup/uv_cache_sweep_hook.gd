@@ -14,28 +14,37 @@ extends RefCounted
 ## - mcp_uv_cache_cleanup/sweep/min_age_sec: a build dir touched within this
 ##   many seconds is left alone, as an MCP client may be starting uvx at that
 ##   very moment (default 30).
+##
+## It names the native classes only at run time, so it compiles and does
+## nothing (returns null) where the native class is not registered: no library
+## for this platform, or a project script that declares the same class name
+## (the extension then registers nothing and says so once at start-up).
 
 const SETTING_MODE := "mcp_uv_cache_cleanup/sweep/mode"
 const SETTING_MIN_AGE_SEC := "mcp_uv_cache_cleanup/sweep/min_age_sec"
 const MODE_ASYNC := "async"
 const MODE_SYNC := "sync"
 const DEFAULT_MIN_AGE_SEC := 30
+const NATIVE_CLASS := &"McpUvCacheCleanup"
 
 
 ## Sweeps the cache. Returns the McpUvCacheSweep (async mode; it emits
 ## `finished(result)`), the result Dictionary (sync mode), or null when there
-## is nothing to sweep on this system. `builds_root` overrides the cache
-## directory (tests use it).
+## is nothing to sweep on this system or the native class is not registered.
+## `builds_root` overrides the cache directory (tests use it).
 static func after_server_stop(builds_root: String = "") -> Variant:
+	if not ClassDB.class_exists(NATIVE_CLASS):
+		return null
+	var native: Object = ClassDB.instantiate(NATIVE_CLASS)
 	var root := builds_root
 	if root.is_empty():
-		root = McpUvCacheCleanup.stale_builds_root()
+		root = str(native.call("stale_builds_root"))
 	if root.is_empty():
 		return null
 	var options := {"min_age_sec": get_min_age_sec(), "log_summary": true}
 	if get_mode() == MODE_SYNC:
-		return McpUvCacheCleanup.purge_directory_with(root, options)
-	return McpUvCacheCleanup.purge_directory_async_with(root, options)
+		return native.call("purge_directory_with", root, options)
+	return native.call("purge_directory_async_with", root, options)
 
 
 ## The sweep mode from the project settings: "async" unless set to "sync".

@@ -5,13 +5,16 @@ extends Node
 ## line per test: "PASS <case>.<test>", "FAIL <case>.<test>: <what>" or
 ## "SKIP <case>.<test>: <why>", then "N passed, N failed" (", N skipped" when
 ## any were), and quits with exit code 1 if anything failed.
+##
+## User arguments `--case=res://path.gd` (after `--`) run those cases instead
+## of CASES; other projects built by the runners reuse this file so.
 
 const FsUtil := preload("res://tests/fs_util.gd")
 const TestCase := preload("res://tests/test_case.gd")
 const CASES := [
-	preload("res://tests/contract_tests.gd"),
-	preload("res://tests/background_tests.gd"),
-	preload("res://tests/windows_tests.gd"),
+	"res://tests/contract_tests.gd",
+	"res://tests/background_tests.gd",
+	"res://tests/windows_tests.gd",
 ]
 
 var _passed := 0
@@ -21,7 +24,12 @@ var _skipped := 0
 
 func _ready() -> void:
 	FsUtil.remove_tree(TestCase.SCRATCH)
-	for case_script in CASES:
+	for case_path in _case_paths():
+		var case_script: GDScript = load(case_path)
+		if case_script == null or not case_script.can_instantiate():
+			_failed += 1
+			print("FAIL %s: does not compile" % case_path)
+			continue
 		var test_case: TestCase = case_script.new()
 		test_case.tree = get_tree()
 		var case_name: String = case_script.resource_path.get_file().get_basename()
@@ -33,6 +41,14 @@ func _ready() -> void:
 		summary += ", %d skipped" % _skipped
 	print(summary)
 	get_tree().quit(1 if _failed > 0 else 0)
+
+
+func _case_paths() -> PackedStringArray:
+	var chosen: PackedStringArray = []
+	for arg in OS.get_cmdline_user_args():
+		if arg.begins_with("--case="):
+			chosen.append(arg.trim_prefix("--case="))
+	return chosen if not chosen.is_empty() else PackedStringArray(CASES)
 
 
 func _run_test(test_case: TestCase, case_name: String, test_name: String) -> void:

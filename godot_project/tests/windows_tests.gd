@@ -7,6 +7,9 @@ extends "res://tests/test_case.gd"
 const Hook := preload("res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd")
 const PYD := "Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd"
 const HOLDER_TIMEOUT_MSEC := 30000
+const NOT_LOCKED_HERE := (
+	"an open file does not block deletion here (Linux stand-in: chattr +i in tests/sweep_safety.rs)"
+)
 
 
 ## The live builds directory, when this run may fill and sweep it: Windows,
@@ -17,7 +20,10 @@ func _live_builds_root() -> String:
 		skip("the live cache is swept only on Windows")
 		return ""
 	if OS.get_environment("MCP_UVCC_THROWAWAY_PROFILE") != "1":
-		skip("would sweep this user's real uv cache (the runner sets MCP_UVCC_THROWAWAY_PROFILE=1 in a throwaway Wine prefix)")
+		skip(
+			"would sweep this user's real uv cache (the runner sets "
+			+ "MCP_UVCC_THROWAWAY_PROFILE=1 in a throwaway Wine prefix)"
+		)
 		return ""
 	var local_appdata := OS.get_environment("LOCALAPPDATA").replace("\\", "/")
 	if local_appdata.is_empty():
@@ -86,7 +92,7 @@ func test_plugin_hook_sweeps_the_live_cache_in_both_modes() -> void:
 
 func test_a_file_held_open_here_stays_until_released() -> void:
 	if OS.get_name() != "Windows":
-		skip("an open file does not block deletion here (Linux stand-in: chattr +i in tests/sweep_safety.rs)")
+		skip(NOT_LOCKED_HERE)
 		return
 	var root := scratch("held_here")
 	FsUtil.make_venv(root.path_join(".tmpLocked"))
@@ -98,7 +104,7 @@ func test_a_file_held_open_here_stays_until_released() -> void:
 
 func test_a_file_held_open_by_another_process_stays_until_released() -> void:
 	if OS.get_name() != "Windows":
-		skip("an open file does not block deletion here (Linux stand-in: chattr +i in tests/sweep_safety.rs)")
+		skip(NOT_LOCKED_HERE)
 		return
 	var root := scratch("held_elsewhere")
 	FsUtil.make_venv(root.path_join(".tmpLocked"))
@@ -142,7 +148,8 @@ func _expect_held_then_released(root: String, release: Callable) -> void:
 	var report := McpUvCacheCleanup.purge_directory_report(root)
 	expect_eq(report.get("remaining"), 1, "report: remaining while held")
 	var errors: Array = report.get("errors", [])
-	var named := errors.any(func(text: Variant) -> bool: return str(text).contains("_pydantic_core.cp313-win_amd64.pyd"))
+	var pyd_name := PYD.get_file()
+	var named := errors.any(func(text: Variant) -> bool: return str(text).contains(pyd_name))
 	expect(named, "a report error names the held file: %s" % var_to_str(errors))
 	release.call()
 	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(0, 0, 1, 0), "next sweep after release")

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Our addon next to godot-ai, in a real engine (issue: installing the addon
+# must never break godot-ai, and adopting the native sweep is one file).
+#
+#   tests/godot_ai_coexistence.sh linux|windows
+#
+# Builds a project from tests/godot_ai_project/ (godot-ai's layout: its file
+# declares `class_name McpUvCacheCleanup`, plugin.gd and server_lifecycle.gd
+# preload it), adds the addon and the test harness, and runs
+# tests/coexistence_tests.gd in three stages, each a fresh start of Godot:
+#
+# 1. conflict:  godot-ai as it ships. Everything compiles and sweeps, the
+#               native class stands aside, and the Output says so exactly once.
+# 2. adopted:   godot-ai's file replaced by our integration file, the global
+#               class cache still naming it (as at the editor's next start).
+#               The native class is active; nothing is said.
+# 3. no_native: the integration file without the native library: the same
+#               Dictionaries from its GDScript sweep.
+#
+# Prints one SKIPPED line when the engine is not there (tests/godot_engines.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tests/godot_engines.sh
+
+platform="${1:?usage: tests/godot_ai_coexistence.sh linux|windows}"
+engine="$(engine_for "$platform")" || exit 0
+echo "godot_ai_coexistence: $platform engine $engine"
+
+scratch="$(mktemp -d)"
+trap 'wine_cleanup; rm -rf "$scratch"' EXIT
+project="$scratch/project"
+cp -R tests/godot_ai_project "$project"
+cp godot_project/tests/{suite.gd,suite.tscn,test_case.gd,fs_util.gd} "$project/tests/"
+prepare_project "$project"
+[[ "$platform" == windows ]] && make_wine_prefix "$scratch/prefix"
+
+STAND_ASIDE_LINE='declares `class_name McpUvCacheCleanup`, so the native class is not active'
+
+# Runs one stage and checks its log; $2 is how many stand-aside lines it must show.
+run_stage() {
+    local stage="$1" want_lines="$2" log="$scratch/$1.log" status=0 lines
+    echo "== stage $stage"
+    run_engine "$platform" "$engine" "$project" res://tests/suite.tscn "$log" \
+        --case=res://tests/coexistence_tests.gd "--stage=$stage" || status=$?
+    python3 tests/godot_log.py "$log" || { echo "godot_ai_coexistence: stage $stage FAILED" >&2; exit 1; }
+    ((status == 0)) || { echo "godot_ai_coexistence: stage $stage exited $status" >&2; exit 1; }
+    lines="$(grep -c -F "$STAND_ASIDE_LINE" "$log" || true)"
+    if [[ "$lines" != "$want_lines" ]]; then
+        echo "godot_ai_coexistence: stage $stage printed the stand-aside line $lines time(s), want $want_lines" >&2
+        exit 1
+    fi
+}
+
+run_stage conflict 1
+cp addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd \
+    "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
+run_stage adopted 0
+: > "$project/.godot/extension_list.cfg"
+run_stage no_native 0
+echo "godot_ai_coexistence: $platform: all three stages passed"
