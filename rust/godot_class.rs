@@ -11,8 +11,8 @@ use godot::classes::Os;
 use godot::prelude::*;
 
 use crate::godot_convert::{
-    counts_to_dictionary, globalize, options_from_dictionary, refusal_to_output, refused_report_dictionary,
-    report_to_dictionary, report_to_output, Verbosity,
+    counts_to_dictionary, options_argument, refusal_to_output, refused_report_dictionary, report_to_dictionary,
+    report_to_output, root_argument, ArgumentError, Verbosity,
 };
 use crate::godot_sweep::McpUvCacheSweep;
 use crate::location::stale_builds_root;
@@ -42,14 +42,18 @@ impl McpUvCacheCleanup {
         })
     }
 
-    /// Sweeps `builds_root` (an OS path, or a `user://` / `res://` path).
-    /// Returns `{scanned, renamed, deleted, remaining}`; all zeros if the
-    /// directory is missing, and zeros plus a warning if the path is empty,
-    /// not a directory or unreadable.
+    /// Sweeps `builds_root` (a String: an OS path, or a `user://` / `res://`
+    /// path). Returns `{scanned, renamed, deleted, remaining}`; all zeros if
+    /// the directory is missing, and zeros plus a warning if the path is empty,
+    /// not a directory or unreadable. A `builds_root` that is not a String, or
+    /// a `res://` / `user://` path climbing out with `..`, is an error (zeros).
     #[func]
-    fn purge_directory(builds_root: GString) -> VarDictionary {
+    fn purge_directory(builds_root: Variant) -> VarDictionary {
         guarded("purge_directory", zero_counts, || {
-            counts_of(run_now(&globalize(&builds_root), &drop_in_options()))
+            match checked("purge_directory", root_argument(&builds_root)) {
+                Some(root) => counts_of(run_now(&root, &drop_in_options())),
+                None => zero_counts(),
+            }
         })
     }
 
@@ -58,10 +62,10 @@ impl McpUvCacheCleanup {
     /// (bool, default false). An unknown key or a wrong value type is reported
     /// with `push_error` naming the key, and nothing is touched (zeros).
     #[func]
-    fn purge_directory_with(builds_root: GString, options: VarDictionary) -> VarDictionary {
+    fn purge_directory_with(builds_root: Variant, options: Variant) -> VarDictionary {
         guarded("purge_directory_with", zero_counts, || {
-            match checked_options(&options) {
-                Some(options) => counts_of(run_now(&globalize(&builds_root), &options)),
+            match checked("purge_directory_with", root_and_options(&builds_root, &options)) {
+                Some((root, options)) => counts_of(run_now(&root, &options)),
                 None => zero_counts(),
             }
         })
@@ -71,12 +75,14 @@ impl McpUvCacheCleanup {
     /// `files_removed`, `bytes_freed`, `elapsed_usec` and `errors` (up to 16
     /// strings `"<path>: <operation>: <OS error>"`, the first failures met).
     #[func]
-    fn purge_directory_report(builds_root: GString) -> VarDictionary {
+    fn purge_directory_report(builds_root: Variant) -> VarDictionary {
         guarded(
             "purge_directory_report",
             || report_to_dictionary(&empty_report()),
             || {
-                let root = globalize(&builds_root);
+                let Some(root) = checked("purge_directory_report", root_argument(&builds_root)) else {
+                    return report_to_dictionary(&empty_report());
+                };
                 let options = SweepOptions {
                     measure_bytes: true,
                     ..SweepOptions::default()
@@ -121,24 +127,25 @@ impl McpUvCacheCleanup {
 
     /// `purge_directory` on a worker thread; see `purge_stale_builds_async`.
     #[func]
-    fn purge_directory_async(builds_root: GString) -> Gd<McpUvCacheSweep> {
+    fn purge_directory_async(builds_root: Variant) -> Gd<McpUvCacheSweep> {
         guarded("purge_directory_async", McpUvCacheSweep::zeros, || {
-            McpUvCacheSweep::start(globalize(&builds_root), drop_in_options())
+            match checked("purge_directory_async", root_argument(&builds_root)) {
+                Some(root) => McpUvCacheSweep::start(root, drop_in_options()),
+                None => McpUvCacheSweep::zeros(),
+            }
         })
     }
 
-    /// `purge_directory_with` on a worker thread. Bad options are reported
+    /// `purge_directory_with` on a worker thread. Bad arguments are reported
     /// at once and the returned sweep finishes with zeros.
     #[func]
-    fn purge_directory_async_with(builds_root: GString, options: VarDictionary) -> Gd<McpUvCacheSweep> {
-        guarded(
-            "purge_directory_async_with",
-            McpUvCacheSweep::zeros,
-            || match checked_options(&options) {
-                Some(options) => McpUvCacheSweep::start(globalize(&builds_root), options),
+    fn purge_directory_async_with(builds_root: Variant, options: Variant) -> Gd<McpUvCacheSweep> {
+        guarded("purge_directory_async_with", McpUvCacheSweep::zeros, || {
+            match checked("purge_directory_async_with", root_and_options(&builds_root, &options)) {
+                Some((root, options)) => McpUvCacheSweep::start(root, options),
                 None => McpUvCacheSweep::zeros(),
-            },
-        )
+            }
+        })
     }
 }
 
@@ -165,15 +172,16 @@ fn drop_in_options() -> CallOptions {
     }
 }
 
-/// Reads an options Dictionary; on a bad one reports it and returns `None`.
-fn checked_options(options: &VarDictionary) -> Option<CallOptions> {
-    match options_from_dictionary(SweepOptions::default(), options) {
-        Ok(options) => Some(options),
-        Err(err) => {
-            godot_error!("McpUvCacheCleanup: {err}; nothing swept");
-            None
-        }
-    }
+/// The value of a read argument; a refused one is reported with
+/// `push_error` naming the method and what was wrong, and gives `None`.
+fn checked<T>(method: &str, argument: Result<T, ArgumentError>) -> Option<T> {
+    argument
+        .map_err(|err| godot_error!("McpUvCacheCleanup.{method}: {err}; nothing swept"))
+        .ok()
+}
+
+fn root_and_options(builds_root: &Variant, options: &Variant) -> Result<(PathBuf, CallOptions), ArgumentError> {
+    Ok((root_argument(builds_root)?, options_argument(options)?))
 }
 
 /// Sweeps on this thread and reports to the Output.

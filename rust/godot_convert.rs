@@ -8,19 +8,73 @@ use godot::classes::ProjectSettings;
 use godot::prelude::*;
 
 use crate::error::SweepError;
+use crate::location::climbs_out_of_godot_tree;
 use crate::options::{parse_options, CallOptions, OptionError, OptionKey, OptionValue};
 use crate::remove::RemovalTally;
 use crate::sweep::{SweepCounts, SweepOptions, SweepReport};
 
-/// Converts a Godot path (`user://`, `res://`) or OS path to an OS path. An
-/// empty string stays empty (and is refused by the sweep) rather than
-/// becoming the project directory, which is what `globalize_path("")` gives.
-pub fn globalize(path: &GString) -> PathBuf {
+/// Why an argument was refused before anything was swept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArgumentError {
+    /// `builds_root` was not a `String` (or `StringName`).
+    #[error("builds_root must be a String, got {found}")]
+    RootNotAString {
+        /// The Godot type it was.
+        found: String,
+    },
+    /// A `res://` or `user://` path with a `..` component.
+    #[error("builds_root \"{path}\" climbs out of its res:// or user:// tree with \"..\"")]
+    RootClimbsOut {
+        /// The path as given.
+        path: String,
+    },
+    /// `options` was not a `Dictionary`.
+    #[error("options must be a Dictionary, got {found}")]
+    OptionsNotADictionary {
+        /// The Godot type it was.
+        found: String,
+    },
+    /// The options Dictionary itself was refused.
+    #[error(transparent)]
+    Option(#[from] OptionError),
+}
+
+/// Reads the `builds_root` argument: a `String` or `StringName`, a Godot path
+/// (`user://`, `res://`) or OS path, converted to an OS path. An empty string
+/// stays empty (and is refused by the sweep) rather than becoming the project
+/// directory, which is what `globalize_path("")` gives.
+pub fn root_argument(value: &Variant) -> Result<PathBuf, ArgumentError> {
+    let path: GString = match value.get_type() {
+        VariantType::STRING => value.to(),
+        VariantType::STRING_NAME => GString::from(&value.to::<StringName>()),
+        other => {
+            return Err(ArgumentError::RootNotAString {
+                found: type_name(other),
+            })
+        }
+    };
     if path.is_empty() {
-        return PathBuf::new();
+        return Ok(PathBuf::new());
     }
-    let global = ProjectSettings::singleton().globalize_path(path);
-    PathBuf::from(global.to_string())
+    let text = path.to_string();
+    if climbs_out_of_godot_tree(&text) {
+        return Err(ArgumentError::RootClimbsOut { path: text });
+    }
+    let global = ProjectSettings::singleton().globalize_path(&path);
+    Ok(PathBuf::from(global.to_string()))
+}
+
+/// Reads the `options` argument, a Dictionary, on top of the default sweep
+/// options (see [`options_from_dictionary`]).
+pub fn options_argument(value: &Variant) -> Result<CallOptions, ArgumentError> {
+    match value.try_to::<VarDictionary>() {
+        Ok(dict) if value.get_type() == VariantType::DICTIONARY => {
+            Ok(options_from_dictionary(SweepOptions::default(), &dict)?)
+        }
+        _ => Err(ArgumentError::OptionsNotADictionary {
+            found: type_name(value.get_type()),
+        }),
+    }
 }
 
 /// `{scanned, renamed, deleted, remaining}`, in that order, as ints.

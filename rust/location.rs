@@ -17,6 +17,19 @@ pub const LOCAL_APPDATA_VAR: &str = "LOCALAPPDATA";
 /// The builds directory below `%LOCALAPPDATA%`, one component at a time.
 pub const BUILDS_ROOT_BELOW_LOCAL_APPDATA: [&str; 3] = ["uv", "cache", "builds-v0"];
 
+/// The Godot path prefixes that promise a tree: the project, the user data.
+pub const GODOT_TREE_PREFIXES: [&str; 2] = ["res://", "user://"];
+
+/// True if `path` is a `res://` or `user://` path with a `..` component,
+/// which can climb out of the tree its prefix promises (`res://../x` is
+/// outside the project). Such a path is refused rather than swept.
+pub fn climbs_out_of_godot_tree(path: &str) -> bool {
+    GODOT_TREE_PREFIXES
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix))
+        .is_some_and(|rest| rest.split(['/', '\\']).any(|component| component == ".."))
+}
+
 /// Returns `<LOCALAPPDATA>/uv/cache/builds-v0` when `os_name` is `"Windows"`
 /// and `env("LOCALAPPDATA")` is set and non-empty; `None` otherwise.
 ///
@@ -64,6 +77,23 @@ mod tests {
                 None,
                 "{os}"
             );
+        }
+    }
+
+    #[test]
+    fn godot_paths_that_climb_out_are_recognised() {
+        for path in ["res://../outside", "user://a/../../b", "res://a\\..\\..", "user://.."] {
+            assert!(climbs_out_of_godot_tree(path), "{path}");
+        }
+        for path in [
+            "res://builds-v0",
+            "user://a/..b/c",
+            "user://a/b..",
+            "/tmp/../x",
+            "C:/x/../y",
+            "",
+        ] {
+            assert!(!climbs_out_of_godot_tree(path), "{path}");
         }
     }
 

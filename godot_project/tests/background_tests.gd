@@ -149,10 +149,10 @@ func test_bad_options_are_refused_and_touch_nothing() -> void:
 		[{7: true}, "option keys must be strings, got a key of type int"],
 	]
 	for case in bad_options:
-		expect_error("McpUvCacheCleanup: %s; nothing swept" % case[1])
+		expect_error("McpUvCacheCleanup.purge_directory_with: %s; nothing swept" % case[1])
 		var result := McpUvCacheCleanup.purge_directory_with(root, case[0])
 		expect_eq(result, counts(0, 0, 0, 0), "zeros for %s" % var_to_str(case[0]))
-	expect_error("McpUvCacheCleanup: %s; nothing swept" % bad_options[0][1])
+	expect_error("McpUvCacheCleanup.purge_directory_async_with: %s; nothing swept" % bad_options[0][1])
 	var sweep := McpUvCacheCleanup.purge_directory_async_with(root, {"bogus": true})
 	var async_result := await finished(sweep)
 	expect_eq(async_result, counts(0, 0, 0, 0), "async zeros for a bad option")

@@ -14,6 +14,7 @@ const TestCase := preload("res://tests/test_case.gd")
 const CASES := [
 	"res://tests/contract_tests.gd",
 	"res://tests/background_tests.gd",
+	"res://tests/boundary_tests.gd",
 	"res://tests/windows_tests.gd",
 ]
 
