@@ -1,29 +1,50 @@
 extends Node
-## In-engine benchmark: the native McpUvCacheCleanup.purge_directory against a
-## straightforward GDScript DirAccess sweep (gd_sweep.gd), each on its own
-## fresh copy of the same generated cache, ROUNDS times. Prints the median of
-## each and the ratio. Both must report the same counts and leave nothing
-## behind, which it prints as "N passed, N failed" (tests/godot_suite.sh
-## res://tests/bench.tscn runs it headless).
+## In-engine benchmark: the native McpUvCacheCleanup.purge_directory against
+## the GDScript sweep it replaces where there is no native library (the
+## fallback of integrations/godot_ai/uv_cache_cleanup.gd, a DirAccess walk by
+## the same rules), each on its own fresh copy of the same generated cache,
+## several rounds, in one process. Prints the median of each and the ratio, then
+## the median time an async call takes to return to its caller over
+## ASYNC_CALLS calls. Both sweeps must report the same counts and leave only
+## the sibling behind, which it prints as "N passed, N failed"
+## (tests/godot_suite.sh linux|windows res://tests/bench.tscn runs it headless).
 
 const FsUtil := preload("res://tests/fs_util.gd")
-const GdSweep := preload("res://tests/gd_sweep.gd")
-const SCRATCH := "user://uv_cache_cleanup_bench"
-const VENVS := 10
-const FILES_PER_VENV := 1000
+const GdSweep := preload(
+	"res://addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd"
+)
+## Where the caches are generated: user:// (on the disk), or the directory in
+## the environment variable UVCC_BENCH_DIR (e.g. /dev/shm, to measure the
+## sweeps rather than the disk's journal), as for `cargo bench`.
+const SCRATCH_VAR := "UVCC_BENCH_DIR"
+const USER_SCRATCH := "user://uv_cache_cleanup_bench"
+## The fixture's size: these defaults, or the environment variables
+## UVCC_BENCH_VENVS, UVCC_BENCH_FILES (per venv) and UVCC_BENCH_ROUNDS (Wine
+## creates files about a thousand times slower than Linux: use a small cache
+## there).
+const DEFAULT_VENVS := 10
+const DEFAULT_FILES_PER_VENV := 1000
+const DEFAULT_ROUNDS := 5
 const FILES_PER_DIR := 25
-const ROUNDS := 5
+const ASYNC_CALLS := 200
 
 var _passed := 0
 var _failed := 0
+var _scratch := USER_SCRATCH
+var _venvs := _setting("UVCC_BENCH_VENVS", DEFAULT_VENVS)
+var _files_per_venv := _setting("UVCC_BENCH_FILES", DEFAULT_FILES_PER_VENV)
+var _rounds := _setting("UVCC_BENCH_ROUNDS", DEFAULT_ROUNDS)
 
 
 func _ready() -> void:
-	FsUtil.remove_tree(SCRATCH)
+	var chosen := OS.get_environment(SCRATCH_VAR)
+	if not chosen.is_empty():
+		_scratch = chosen.path_join("uv_cache_cleanup_bench")
+	FsUtil.remove_tree(_scratch)
 	var native_usec: Array[int] = []
 	var script_usec: Array[int] = []
-	var expected := {"scanned": VENVS, "renamed": VENVS, "deleted": VENVS, "remaining": 0}
-	for round_index in ROUNDS:
+	var expected := {"scanned": _venvs, "renamed": _venvs, "deleted": _venvs, "remaining": 0}
+	for round_index in _rounds:
 		var native_root := _fresh_cache("native_%d" % round_index)
 		var started := Time.get_ticks_usec()
 		var native := McpUvCacheCleanup.purge_directory(native_root)
@@ -32,27 +53,31 @@ func _ready() -> void:
 
 		var script_root := _fresh_cache("script_%d" % round_index)
 		started = Time.get_ticks_usec()
-		var scripted := GdSweep.purge_directory(script_root)
+		var scripted := GdSweep.gdscript_purge_directory(script_root)
 		script_usec.append(Time.get_ticks_usec() - started)
 		_check("GDScript sweep, round %d" % round_index, scripted, expected, script_root)
-	FsUtil.remove_tree(SCRATCH)
+	var async_usec := await _async_call_usec()
+	FsUtil.remove_tree(_scratch)
 
 	var native_median := _median(native_usec)
 	var script_median := _median(script_usec)
-	print("fixture: %d venvs x %d files, %d rounds" % [VENVS, FILES_PER_VENV, ROUNDS])
+	print("engine: %s on %s" % [Engine.get_version_info()["string"], OS.get_name()])
+	var fixture := [_venvs, _files_per_venv, _rounds, _scratch]
+	print("fixture: %d venvs x %d files, %d rounds, in %s" % fixture)
 	print("native McpUvCacheCleanup: median %.1f ms" % (native_median / 1000.0))
 	print("GDScript DirAccess sweep: median %.1f ms" % (script_median / 1000.0))
 	print("ratio native / GDScript: %.3f" % (float(native_median) / maxf(script_median, 1.0)))
+	print("async call returns in: median %d usec over %d calls" % [_median(async_usec), ASYNC_CALLS])
 	print("%d passed, %d failed" % [_passed, _failed])
 	get_tree().quit(1 if _failed > 0 else 0)
 
 
-## A cache of VENVS build venvs of FILES_PER_VENV small files each.
+## A cache of `_venvs` build venvs of `_files_per_venv` small files each.
 func _fresh_cache(label: String) -> String:
-	var root := SCRATCH.path_join(label).path_join("builds-v0")
-	for venv in VENVS:
+	var root := _scratch.path_join(label).path_join("builds-v0")
+	for venv in _venvs:
 		var site := root.path_join(".tmp%03d" % venv).path_join("Lib/site-packages")
-		for file_index in FILES_PER_VENV:
+		for file_index in _files_per_venv:
 			var package := "pkg%d/sub%d" % [file_index / 100, (file_index / FILES_PER_DIR) % 4]
 			var path := site.path_join(package).path_join("module%d.py" % file_index)
 			FsUtil.write_file(path, "# generated module %d\n" % file_index)
@@ -68,6 +93,43 @@ func _check(label: String, actual: Dictionary, expected: Dictionary, root: Strin
 	else:
 		_failed += 1
 		print("FAIL %s: counts %s, left %s" % [label, var_to_str(actual), var_to_str(left)])
+
+
+## How long purge_directory_async takes to return, ASYNC_CALLS times, each on
+## a one-file fresh cache; every sweep must still finish with the right counts.
+func _async_call_usec() -> Array[int]:
+	var elapsed: Array[int] = []
+	var sweeps: Array = []
+	var root := _scratch.path_join("async").path_join("builds-v0")
+	for call_index in ASYNC_CALLS:
+		var call_root := root.path_join("call_%d" % call_index)
+		FsUtil.write_file(call_root.path_join(".tmpA/Lib/mod.py"), "x")
+		var started := Time.get_ticks_usec()
+		var sweep := McpUvCacheCleanup.purge_directory_async(call_root)
+		elapsed.append(Time.get_ticks_usec() - started)
+		sweeps.append(sweep)
+	var deadline := Time.get_ticks_msec() + 60000
+	while sweeps.any(func(sweep: Object) -> bool: return not sweep.call("is_done")):
+		if Time.get_ticks_msec() > deadline:
+			break
+		await get_tree().process_frame
+	var expected := {"scanned": 1, "renamed": 1, "deleted": 1, "remaining": 0}
+	var finished := sweeps.filter(
+		func(sweep: Object) -> bool: return sweep.call("get_result") == expected
+	)
+	var label := "async sweeps, %d calls" % ASYNC_CALLS
+	if finished.size() == ASYNC_CALLS:
+		_passed += 1
+		print("PASS %s" % label)
+	else:
+		_failed += 1
+		print("FAIL %s: %d of %d finished with %s" % [label, finished.size(), ASYNC_CALLS, expected])
+	return elapsed
+
+
+static func _setting(variable: String, default_value: int) -> int:
+	var text := OS.get_environment(variable)
+	return text.to_int() if text.is_valid_int() and text.to_int() > 0 else default_value
 
 
 func _median(values: Array[int]) -> int:
