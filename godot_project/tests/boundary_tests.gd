@@ -68,7 +68,10 @@ func test_huge_and_nul_paths_answer_zeros_with_a_warning() -> void:
 	var before := FsUtil.list_tree(root)
 	var global := ProjectSettings.globalize_path(root)
 	var huge := global + "/" + "x".repeat(100000)
-	expect_warning("McpUvCacheCleanup: nothing swept: " + huge.left(60))
+	# Linux says "File name too long"; Wine answers "not found", which is a
+	# missing cache: zeros, silently, as when uv never ran.
+	if OS.get_name() != "Windows":
+		expect_warning("McpUvCacheCleanup: nothing swept: " + huge.left(60))
 	expect_eq(McpUvCacheCleanup.purge_directory(huge), counts(0, 0, 0, 0), "100,000-character path")
 	# Godot's String ends at a NUL, so the extension receives the path up to
 	# it: here the cache's own .tmpA, which holds no build dir. (A NUL that
