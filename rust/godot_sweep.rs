@@ -150,12 +150,29 @@ fn poll_next_frame(sweep: Gd<McpUvCacheSweep>) {
     let mut pending = Some(sweep);
     let poll = Callable::from_fn("McpUvCacheSweep.poll", move |_args| {
         if let Some(sweep) = pending.take() {
-            if let Err(message) = panic_guard::catch(|| poll_once(sweep)) {
-                godot_error!("McpUvCacheSweep: internal error while polling: {message}");
+            if let Err(message) = panic_guard::catch(|| poll_once(sweep.clone())) {
+                // Reported once: the poll is not armed again. The sweep ends
+                // with zeros so that a caller awaiting `finished` goes on.
+                godot_error!("McpUvCacheSweep: internal error while polling, the sweep reports zeros: {message}");
+                let _ = panic_guard::catch(|| give_up(sweep));
             }
         }
     });
     tree.connect_flags("process_frame", &poll, ConnectFlags::ONE_SHOT);
+}
+
+/// Ends a sweep whose poll failed: zeros as its result and, unless already
+/// done, `finished(zeros)`.
+fn give_up(mut sweep: Gd<McpUvCacheSweep>) {
+    let zeros = counts_to_dictionary(&SweepCounts::default());
+    let to_emit = {
+        let mut this = sweep.bind_mut();
+        this.result.get_or_insert_with(|| zeros.clone());
+        !std::mem::replace(&mut this.emitted, true)
+    };
+    if to_emit {
+        sweep.signals().finished().emit(&zeros);
+    }
 }
 
 fn poll_once(mut sweep: Gd<McpUvCacheSweep>) {

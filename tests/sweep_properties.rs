@@ -327,14 +327,6 @@ fn record(base: &Path, path: &Path, found: &mut BTreeMap<Vec<u8>, String>) {
     found.insert(relative, description);
 }
 
-fn chattr(flag: &str, path: &Path) -> bool {
-    Command::new("chattr")
-        .arg(flag)
-        .arg(path)
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
 fn sorted_names(dir: &Path) -> Vec<OsString> {
     let mut names: Vec<OsString> = fs::read_dir(dir)
         .unwrap()

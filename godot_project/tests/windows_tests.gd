@@ -90,12 +90,21 @@ func test_plugin_hook_sweeps_the_live_cache_in_both_modes() -> void:
 	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, saved_age)
 
 
-func test_a_file_held_open_here_stays_until_released() -> void:
+## A scratch cache with one build venv whose file a test will hold open, or
+## "" (and a skip) where an open file does not block deletion.
+func _cache_to_hold(label: String) -> String:
 	if OS.get_name() != "Windows":
 		skip(NOT_LOCKED_HERE)
-		return
-	var root := scratch("held_here")
+		return ""
+	var root := scratch(label)
 	FsUtil.make_venv(root.path_join(".tmpLocked"))
+	return root
+
+
+func test_a_file_held_open_here_stays_until_released() -> void:
+	var root := _cache_to_hold("held_here")
+	if root.is_empty():
+		return
 	var held := FileAccess.open(root.path_join(".tmpLocked").path_join(PYD), FileAccess.READ)
 	if not expect_object(held, "FileAccess", "open the .pyd"):
 		return
@@ -103,11 +112,9 @@ func test_a_file_held_open_here_stays_until_released() -> void:
 
 
 func test_a_file_held_open_by_another_process_stays_until_released() -> void:
-	if OS.get_name() != "Windows":
-		skip(NOT_LOCKED_HERE)
+	var root := _cache_to_hold("held_elsewhere")
+	if root.is_empty():
 		return
-	var root := scratch("held_elsewhere")
-	FsUtil.make_venv(root.path_join(".tmpLocked"))
 	var markers := ProjectSettings.globalize_path(scratch("held_elsewhere_markers"))
 	var ready := markers.path_join("ready")
 	var release := markers.path_join("release")

@@ -153,7 +153,8 @@ impl Drop for Immutable {
     }
 }
 
-fn chattr(flag: &str, path: &Path) -> bool {
+/// Runs `chattr FLAG PATH`; true if it succeeded.
+pub fn chattr(flag: &str, path: &Path) -> bool {
     Command::new("chattr")
         .arg(flag)
         .arg(path)
