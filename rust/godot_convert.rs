@@ -67,12 +67,10 @@ pub fn root_argument(value: &Variant) -> Result<PathBuf, ArgumentError> {
 /// Reads the `options` argument, a Dictionary, on top of the default sweep
 /// options (see [`options_from_dictionary`]).
 pub fn options_argument(value: &Variant) -> Result<CallOptions, ArgumentError> {
-    match value.try_to::<VarDictionary>() {
-        Ok(dict) if value.get_type() == VariantType::DICTIONARY => {
-            Ok(options_from_dictionary(SweepOptions::default(), &dict)?)
-        }
-        _ => Err(ArgumentError::OptionsNotADictionary {
-            found: type_name(value.get_type()),
+    match value.get_type() {
+        VariantType::DICTIONARY => Ok(options_from_dictionary(SweepOptions::default(), &value.to())?),
+        other => Err(ArgumentError::OptionsNotADictionary {
+            found: type_name(other),
         }),
     }
 }
