@@ -38,12 +38,10 @@ STAND_ASIDE_LINE='declares `class_name McpUvCacheCleanup`, so the native class i
 
 # Runs one stage and checks its log; $2 is how many stand-aside lines it must show.
 run_stage() {
-    local stage="$1" want_lines="$2" log="$scratch/$1.log" status=0 lines
+    local stage="$1" want_lines="$2" log="$scratch/$1.log" lines
     echo "== stage $stage"
-    run_engine "$platform" "$engine" "$project" res://tests/suite.tscn "$log" \
-        --case=res://tests/coexistence_tests.gd "--stage=$stage" || status=$?
-    python3 tests/godot_log.py "$log" || { echo "godot_ai_coexistence: stage $stage FAILED" >&2; exit 1; }
-    ((status == 0)) || { echo "godot_ai_coexistence: stage $stage exited $status" >&2; exit 1; }
+    run_and_judge "godot_ai_coexistence: stage $stage" "$platform" "$engine" "$project" \
+        res://tests/suite.tscn "$log" --case=res://tests/coexistence_tests.gd "--stage=$stage"
     lines="$(grep -c -F "$STAND_ASIDE_LINE" "$log" || true)"
     if [[ "$lines" != "$want_lines" ]]; then
         echo "godot_ai_coexistence: stage $stage printed the stand-aside line $lines time(s), want $want_lines" >&2

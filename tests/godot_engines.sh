@@ -73,3 +73,20 @@ run_engine() {
     fi
     return "${PIPESTATUS[0]}"
 }
+
+# run_engine, then the verdict: exits 1 (naming the run as LABEL) unless
+# tests/godot_log.py accepts the log and the engine exited 0.
+#   run_and_judge LABEL PLATFORM ENGINE PROJECT SCENE LOG [USER ARGS...]
+run_and_judge() {
+    local label="$1" status=0
+    shift
+    run_engine "$@" || status=$?
+    if ! python3 tests/godot_log.py "$5"; then
+        echo "$label FAILED (exit $status)" >&2
+        exit 1
+    fi
+    if ((status != 0)); then
+        echo "$label exited $status" >&2
+        exit 1
+    fi
+}

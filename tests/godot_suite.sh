@@ -37,14 +37,5 @@ run_engine "$platform" "$engine" "$project" res://tests/harness_selftest.tscn "$
 python3 tests/godot_log.py "$scratch/selftest.log" --expect-failure "SCRIPT ERROR"
 python3 tests/godot_log.py "$scratch/selftest.log" --expect-failure "unexpected ERROR: "
 
-status=0
-run_engine "$platform" "$engine" "$project" "$scene" "$scratch/run.log" || status=$?
-if ! python3 tests/godot_log.py "$scratch/run.log"; then
-    echo "godot_suite: $platform: $scene FAILED (exit $status)" >&2
-    exit 1
-fi
-if ((status != 0)); then
-    echo "godot_suite: $platform: $scene exited $status" >&2
-    exit 1
-fi
+run_and_judge "godot_suite: $platform: $scene" "$platform" "$engine" "$project" "$scene" "$scratch/run.log"
 echo "godot_suite: $platform: $scene passed, log clean"
