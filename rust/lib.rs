@@ -16,10 +16,8 @@
 //! - [`script_conflict`]: whether a project script already declares the
 //!   class name, in which case the extension registers nothing.
 //!
-//! The Godot surface is a thin layer that only converts types and reports:
-//! `godot_entry` (the entry point: register, or stand aside),
-//! `godot_class` (`McpUvCacheCleanup`), `godot_sweep` (`McpUvCacheSweep`) and
-//! `godot_convert` (Dictionary conversions and Output lines).
+//! The Godot surface lives in one folder, `binding/`: a thin layer that only
+//! converts types and reports (see its module documentation).
 
 pub mod background;
 pub mod error;
@@ -32,10 +30,7 @@ pub mod remove;
 pub mod script_conflict;
 pub mod sweep;
 
-mod godot_class;
-mod godot_convert;
-mod godot_entry;
-mod godot_sweep;
+mod binding;
 
 pub use error::{ErrorLog, Operation, SweepError};
 pub use sweep::{sweep, sweep_cancellable, SweepCounts, SweepOptions, SweepReport};

@@ -5,7 +5,7 @@
 //! hides a native class"), and every script that preloads it fails with it, so
 //! registering our native class next to an unmodified godot-ai would break the
 //! whole plugin. The extension's entry point asks [`find_conflict`] first and,
-//! on a conflict, registers nothing and says so once (see `godot_entry`).
+//! on a conflict, registers nothing and says so once (see `binding::entry`).
 //!
 //! A conflict is a script file that declares the class *now*: the editor's
 //! global class cache names candidates (any path), godot-ai's known path is

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use godot::classes::Os;
 use godot::prelude::*;
 
-use crate::godot_convert::{
+use super::convert::{
     counts_to_dictionary, options_argument, refusal_to_output, refused_report_dictionary, report_to_dictionary,
     report_to_output, root_argument, ArgumentError, Verbosity,
 };
-use crate::godot_sweep::McpUvCacheSweep;
+use super::sweep_class::McpUvCacheSweep;
 use crate::location::stale_builds_root;
 use crate::options::CallOptions;
 use crate::panic_guard;
@@ -188,21 +188,13 @@ fn root_and_options(builds_root: &Variant, options: &Variant) -> Result<(PathBuf
 fn run_now(root: &Path, options: &CallOptions) -> Option<SweepReport> {
     match sweep(root, &options.sweep) {
         Ok(report) => {
-            report_to_output(root, &report, options.sweep.dry_run, verbosity(options));
+            report_to_output(root, &report, options.sweep.dry_run, Verbosity::of(options));
             Some(report)
         }
         Err(err) => {
             refusal_to_output(&err);
             None
         }
-    }
-}
-
-pub(crate) fn verbosity(options: &CallOptions) -> Verbosity {
-    if options.log_summary {
-        Verbosity::Summary
-    } else {
-        Verbosity::WarningsOnly
     }
 }
 

@@ -173,6 +173,18 @@ pub enum Verbosity {
     Summary,
 }
 
+impl Verbosity {
+    /// How much a sweep called with `options` says: a summary line only when
+    /// the caller asked for one (`log_summary`).
+    pub fn of(options: &CallOptions) -> Verbosity {
+        if options.log_summary {
+            Verbosity::Summary
+        } else {
+            Verbosity::WarningsOnly
+        }
+    }
+}
+
 /// Reports a finished sweep to the Output: at most one line.
 pub fn report_to_output(root: &Path, report: &SweepReport, dry_run: bool, verbosity: Verbosity) {
     let counts = report.counts;

@@ -17,9 +17,8 @@ use godot::classes::object::ConnectFlags;
 use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
 
+use super::convert::{counts_to_dictionary, refusal_to_output, report_to_output, Verbosity};
 use crate::background::{BackgroundSweep, SweepOutcome};
-use crate::godot_class::verbosity;
-use crate::godot_convert::{counts_to_dictionary, refusal_to_output, report_to_output};
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::SweepCounts;
@@ -108,7 +107,7 @@ impl McpUvCacheSweep {
                     &running.root,
                     report,
                     running.options.sweep.dry_run,
-                    verbosity(&running.options),
+                    Verbosity::of(&running.options),
                 );
                 report.counts
             }

@@ -1,0 +1,17 @@
+//! The Godot binding: everything that touches Godot types, and nothing else.
+//!
+//! Each module converts and reports; the rules live in the plain Rust modules
+//! of the crate. The modules import in one direction only:
+//! `cleanup_class` → `sweep_class` → `convert`; `entry` needs none of them
+//! (gdext registers the classes itself).
+//!
+//! - [`entry`]: the entry point Godot calls; registers the classes, or stands
+//!   aside with one line when a project script already declares the name;
+//! - [`cleanup_class`]: `McpUvCacheCleanup`, the static methods;
+//! - [`sweep_class`]: `McpUvCacheSweep`, a sweep running in the background;
+//! - [`convert`]: arguments read and checked, Dictionaries built, Output lines.
+
+pub mod cleanup_class;
+pub mod convert;
+pub mod entry;
+pub mod sweep_class;
