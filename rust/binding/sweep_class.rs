@@ -63,6 +63,20 @@ impl McpUvCacheSweep {
         self.observe();
         self.result.clone().unwrap_or_default()
     }
+
+    /// Internal: the per-frame poll that emits `finished`; connected one
+    /// frame at a time by the sweep itself. `_keep_alive` is the sweep, bound
+    /// to the connection so that it outlives the caller's reference. Do not
+    /// call it.
+    #[func(gd_self, rename = _poll_frame)]
+    fn poll_frame(this: Gd<Self>, _keep_alive: Variant) {
+        if let Err(message) = panic_guard::catch(|| poll_once(this.clone())) {
+            // Reported once: the poll is not armed again. The sweep ends
+            // with zeros so that a caller awaiting `finished` goes on.
+            godot_error!("McpUvCacheSweep: internal error while polling, the sweep reports zeros: {message}");
+            let _ = panic_guard::catch(|| give_up(this));
+        }
+    }
 }
 
 impl McpUvCacheSweep {
@@ -139,6 +153,13 @@ impl McpUvCacheSweep {
 
 /// Polls `sweep` on the next frame: emits `finished` if it is over, or arms
 /// the poll again. Does nothing without a `SceneTree`.
+///
+/// The connection is the sweep's own method with the sweep bound as an
+/// argument: the bound Variant keeps the sweep alive until the one-shot
+/// connection fires (or the tree is freed), and an object-method callable,
+/// unlike a Rust closure, stays valid across an extension reload, so gdext
+/// need not track it (in the editor it tracks every Rust closure connected to
+/// a signal until the extension unloads, and warns then).
 fn poll_next_frame(sweep: Gd<McpUvCacheSweep>) {
     let Some(mut tree) = Engine::singleton()
         .get_main_loop()
@@ -146,19 +167,13 @@ fn poll_next_frame(sweep: Gd<McpUvCacheSweep>) {
     else {
         return;
     };
-    let mut pending = Some(sweep);
-    let poll = Callable::from_fn("McpUvCacheSweep.poll", move |_args| {
-        if let Some(sweep) = pending.take() {
-            if let Err(message) = panic_guard::catch(|| poll_once(sweep.clone())) {
-                // Reported once: the poll is not armed again. The sweep ends
-                // with zeros so that a caller awaiting `finished` goes on.
-                godot_error!("McpUvCacheSweep: internal error while polling, the sweep reports zeros: {message}");
-                let _ = panic_guard::catch(|| give_up(sweep));
-            }
-        }
-    });
+    let keep_alive = varray![&sweep];
+    let poll = Callable::from_object_method(&sweep, POLL_METHOD).bindv(&keep_alive);
     tree.connect_flags("process_frame", &poll, ConnectFlags::ONE_SHOT);
 }
+
+/// The name of [`McpUvCacheSweep::poll_frame`] as Godot knows it.
+const POLL_METHOD: &str = "_poll_frame";
 
 /// Ends a sweep whose poll failed: zeros as its result and, unless already
 /// done, `finished(zeros)`.
