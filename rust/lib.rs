@@ -13,14 +13,17 @@
 //! - [`options`]: the options Dictionary, checked;
 //! - [`background`]: a sweep on a worker thread;
 //! - [`panic_guard`]: turns a panic into a value before it can reach Godot;
-//! - [`script_conflict`]: whether a project script already declares the
-//!   class name, in which case the extension registers nothing.
+//! - [`startup`]: on load, register the classes or stand aside, by the rules
+//!   of [`script_conflict`] (a project script already declares the class
+//!   name) and [`first_import`] (an import-only run discovering the
+//!   extension, which Godot would crash at exit).
 //!
 //! The Godot surface lives in one folder, `binding/`: a thin layer that only
 //! converts types and reports (see its module documentation).
 
 pub mod background;
 pub mod error;
+pub mod first_import;
 pub mod location;
 pub mod names;
 pub mod options;
@@ -28,6 +31,7 @@ pub mod panic_guard;
 pub mod parallel;
 pub mod remove;
 pub mod script_conflict;
+pub mod startup;
 pub mod sweep;
 
 mod binding;

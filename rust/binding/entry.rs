@@ -4,14 +4,18 @@
 //! before any class exists. If a project script already declares
 //! `class_name McpUvCacheCleanup` ([`crate::script_conflict`]), registering
 //! the native class would make that script, and every script that preloads
-//! it, fail to compile. So the entry point decides first:
+//! it, fail to compile; and an import-only run that discovers the extension
+//! would crash at exit ([`crate::first_import`]). So the entry point decides
+//! first:
 //!
-//! - no conflict: it hands over to gdext's own entry, which registers every
-//!   class as usual;
-//! - a conflict: gdext is never initialised, nothing is registered, and one
-//!   warning line says what was found and the fix. On Godot 4.5+ the line is
-//!   printed when the main loop starts, so the editor's Output shows it; on
-//!   older versions, when the scene level is loaded.
+//! - [`Startup::Register`]: it hands over to gdext's own entry, which
+//!   registers every class as usual;
+//! - [`Startup::StandAside`]: gdext is never initialised, nothing is
+//!   registered, and one line says why ([`crate::startup`]): a warning with
+//!   the fix for a conflicting script, information for a first import. On
+//!   Godot 4.5+ the line is printed when the main loop starts, so the
+//!   editor's Output shows it; on older versions, when the scene level is
+//!   loaded.
 //!
 //! This is the crate's only `unsafe` code outside gdext's macros: the few
 //! raw GDExtension interface calls the stand-aside path needs, because gdext
@@ -25,7 +29,7 @@ use godot::prelude::*;
 use godot::sys;
 
 use crate::panic_guard;
-use crate::script_conflict::{find_conflict, project_dir_of, Conflict};
+use crate::startup::{at_scene_level, decide, StandAside, Startup};
 
 struct McpUvCacheCleanupExtension;
 
@@ -34,11 +38,12 @@ struct McpUvCacheCleanupExtension;
 #[gdextension(entry_symbol = mcp_uv_cache_cleanup_gdext_init)]
 unsafe impl ExtensionLibrary for McpUvCacheCleanupExtension {}
 
-/// The warning printed when standing aside; set once, before Godot can call
+/// The line printed when standing aside; set once, before Godot can call
 /// the stand-aside callbacks.
 static STAND_ASIDE_MESSAGE: OnceLock<CString> = OnceLock::new();
 
-/// The address of `print_warning`, kept for the callbacks.
+/// The address of `print_warning`, kept for the callbacks; unset when the
+/// line is information, printed to standard output.
 static PRINT_WARNING: OnceLock<sys::GDExtensionInterfacePrintWarning> = OnceLock::new();
 
 /// The address of `register_main_loop_callbacks` (Godot 4.5+), if the
@@ -74,43 +79,132 @@ pub unsafe extern "C" fn gdext_rust_init(
 ) -> sys::GDExtensionBool {
     // Deciding must never stop the extension from loading: if it fails in
     // any way, load as before.
-    let conflict = panic_guard::catch(|| {
+    let startup = panic_guard::catch(|| {
         // SAFETY: the arguments are Godot's, as passed to this entry point.
         let library_path = unsafe { library_path(get_proc_address, library) };
-        library_path
-            .and_then(|path| project_dir_of(&path))
-            .or_else(|| std::env::current_dir().ok())
-            .and_then(|project| find_conflict(&project))
+        decide(
+            library_path.as_deref(),
+            std::env::args_os(),
+            std::env::current_dir().ok(),
+        )
     })
-    .ok()
-    .flatten();
-    match conflict {
+    .unwrap_or(Startup::Register);
+    match startup {
         // SAFETY: forwarded unchanged from Godot.
-        None => unsafe { mcp_uv_cache_cleanup_gdext_init(get_proc_address, library, init) },
+        Startup::Register => unsafe { mcp_uv_cache_cleanup_gdext_init(get_proc_address, library, init) },
         // SAFETY: as above.
-        Some(conflict) => unsafe { stand_aside(get_proc_address, library, init, &conflict) },
+        Startup::StandAside(reason) => unsafe { stand_aside(get_proc_address, library, init, &reason) },
+        // SAFETY: as above.
+        Startup::DecideAtSceneLevel => unsafe { decide_at_scene_level(get_proc_address, library, init) },
+    }
+}
+
+/// An initialisation callback, as in `GDExtensionInitialization`.
+type LevelCallback = Option<unsafe extern "C" fn(*mut c_void, sys::GDExtensionInitializationLevel)>;
+
+/// gdext's own `initialize` and `deinitialize`, kept while the decision
+/// waits for the scene level.
+static GDEXT_CALLBACKS: OnceLock<(LevelCallback, LevelCallback)> = OnceLock::new();
+
+/// `get_proc_address`, kept for the scene-level decision.
+static GET_PROC_ADDRESS: OnceLock<sys::GDExtensionInterfaceGetProcAddress> = OnceLock::new();
+
+/// Whether this run stands aside; decided once, at the scene level.
+static FIRST_IMPORT_STANDS_ASIDE: OnceLock<bool> = OnceLock::new();
+
+/// Loads through gdext's entry, but with callbacks of ours in front of its
+/// own: at the scene level they ask Godot whether the running editor is
+/// loading the library ([`crate::startup::at_scene_level`]), and either
+/// stand aside for the rest of the run or hand every level to gdext.
+unsafe fn decide_at_scene_level(
+    get_proc_address: sys::GDExtensionInterfaceGetProcAddress,
+    library: sys::GDExtensionClassLibraryPtr,
+    init: *mut sys::GDExtensionInitialization,
+) -> sys::GDExtensionBool {
+    // SAFETY: forwarded unchanged from Godot.
+    let loaded = unsafe { mcp_uv_cache_cleanup_gdext_init(get_proc_address, library, init) };
+    if loaded == 0 {
+        return loaded;
+    }
+    // SAFETY: gdext filled `init`, which Godot gave us to fill.
+    unsafe {
+        let _ = GDEXT_CALLBACKS.set(((*init).initialize, (*init).deinitialize));
+        let _ = GET_PROC_ADDRESS.set(get_proc_address);
+        (*init).initialize = Some(initialize_unless_first_import);
+        (*init).deinitialize = Some(deinitialize_unless_first_import);
+    }
+    loaded
+}
+
+/// gdext's `initialize`, unless the first level it sees (the scene level,
+/// gdext's minimum) finds this run is a first import.
+unsafe extern "C" fn initialize_unless_first_import(userdata: *mut c_void, level: sys::GDExtensionInitializationLevel) {
+    let stands_aside = *FIRST_IMPORT_STANDS_ASIDE.get_or_init(|| {
+        let decision = panic_guard::catch(|| {
+            // SAFETY: Godot's own get_proc_address, kept at entry.
+            let running = GET_PROC_ADDRESS
+                .get()
+                .is_some_and(|&get_proc_address| unsafe { editor_is_running(get_proc_address) });
+            at_scene_level(running)
+        });
+        match decision {
+            Ok(Some(reason)) => {
+                println!("{}", reason.message());
+                true
+            }
+            _ => false,
+        }
+    });
+    if stands_aside {
+        return;
+    }
+    if let Some(initialize) = GDEXT_CALLBACKS.get().and_then(|&(initialize, _)| initialize) {
+        // SAFETY: gdext's callback, with Godot's arguments.
+        unsafe { initialize(userdata, level) };
+    }
+}
+
+/// gdext's `deinitialize`, for the levels it was initialised at.
+unsafe extern "C" fn deinitialize_unless_first_import(
+    userdata: *mut c_void,
+    level: sys::GDExtensionInitializationLevel,
+) {
+    if FIRST_IMPORT_STANDS_ASIDE.get().copied().unwrap_or(true) {
+        return;
+    }
+    if let Some(deinitialize) = GDEXT_CALLBACKS.get().and_then(|&(_, deinitialize)| deinitialize) {
+        // SAFETY: gdext's callback, with Godot's arguments.
+        unsafe { deinitialize(userdata, level) };
     }
 }
 
 /// Loads with no classes: fills `init` with callbacks that only print the
-/// conflict's message once.
+/// reason's line once.
 unsafe fn stand_aside(
     get_proc_address: sys::GDExtensionInterfaceGetProcAddress,
     library: sys::GDExtensionClassLibraryPtr,
     init: *mut sys::GDExtensionInitialization,
-    conflict: &Conflict,
+    reason: &StandAside,
 ) -> sys::GDExtensionBool {
-    let message = conflict.message().replace('\0', " ");
+    let message = reason.message().replace('\0', " ");
     let _ = STAND_ASIDE_MESSAGE.set(CString::new(message).expect("NULs replaced"));
     // SAFETY: the names are interface functions with these signatures.
     unsafe {
-        if let Some(print) = interface_fn::<sys::GDExtensionInterfacePrintWarning>(get_proc_address, c"print_warning") {
-            let _ = PRINT_WARNING.set(print);
+        if reason.is_warning() {
+            if let Some(print) =
+                interface_fn::<sys::GDExtensionInterfacePrintWarning>(get_proc_address, c"print_warning")
+            {
+                let _ = PRINT_WARNING.set(print);
+            }
         }
-        let _ = REGISTER_MAIN_LOOP_CALLBACKS.set(interface_fn::<RegisterMainLoopCallbacks>(
-            get_proc_address,
-            c"register_main_loop_callbacks",
-        ));
+        // Asking an older Godot for a function it lacks logs an ERROR line,
+        // so ask only a Godot that has it.
+        let main_loop_callbacks = if godot_is_at_least(get_proc_address, MAIN_LOOP_CALLBACKS_SINCE) {
+            interface_fn::<RegisterMainLoopCallbacks>(get_proc_address, c"register_main_loop_callbacks")
+        } else {
+            None
+        };
+        let _ = REGISTER_MAIN_LOOP_CALLBACKS.set(main_loop_callbacks);
         *init = sys::GDExtensionInitialization {
             minimum_initialization_level: sys::GDEXTENSION_INITIALIZATION_SCENE,
             userdata: library.cast::<c_void>(),
@@ -139,7 +233,12 @@ unsafe extern "C" fn stand_aside_initialize(userdata: *mut c_void, level: sys::G
 unsafe extern "C" fn stand_aside_deinitialize(_userdata: *mut c_void, _level: sys::GDExtensionInitializationLevel) {}
 
 unsafe extern "C" fn print_stand_aside_message() {
-    let (Some(print), Some(message)) = (PRINT_WARNING.get(), STAND_ASIDE_MESSAGE.get()) else {
+    let Some(message) = STAND_ASIDE_MESSAGE.get() else {
+        return;
+    };
+    let Some(print) = PRINT_WARNING.get() else {
+        // Information, not a warning: standard output, as Godot's `print`.
+        println!("{}", message.to_string_lossy());
         return;
     };
     // SAFETY: NUL-terminated strings that outlive the call.
@@ -165,6 +264,102 @@ unsafe fn interface_fn<F: Copy>(get_proc_address: sys::GDExtensionInterfaceGetPr
     debug_assert_eq!(size_of::<F>(), size_of_val(&function));
     // SAFETY: the caller guarantees `F` is the function's real signature.
     Some(unsafe { std::mem::transmute_copy::<unsafe extern "C" fn(), F>(&function) })
+}
+
+/// The first Godot version with `register_main_loop_callbacks`.
+const MAIN_LOOP_CALLBACKS_SINCE: (u32, u32) = (4, 5);
+
+/// True if the running Godot is `(major, minor)` or newer; false if its
+/// version cannot be read.
+unsafe fn godot_is_at_least(get_proc_address: sys::GDExtensionInterfaceGetProcAddress, since: (u32, u32)) -> bool {
+    // SAFETY: the name is paired with its interface signature.
+    let Some(get_version) =
+        (unsafe { interface_fn::<sys::GDExtensionInterfaceGetGodotVersion>(get_proc_address, c"get_godot_version") })
+    else {
+        return false;
+    };
+    let mut version = sys::GDExtensionGodotVersion {
+        major: 0,
+        minor: 0,
+        patch: 0,
+        string: std::ptr::null(),
+    };
+    // SAFETY: Godot fills the struct it is given.
+    unsafe { get_version(&raw mut version) };
+    (version.major, version.minor) >= since
+}
+
+/// The hash of `Engine.has_singleton(name: StringName) -> bool`, the same in
+/// every Godot 4 API (`extension_api.json`).
+const ENGINE_HAS_SINGLETON_HASH: i64 = 2_619_796_661;
+
+/// True if the editor already exists (`Engine.has_singleton("EditorInterface")`):
+/// the running editor is loading this library because it discovered it. A
+/// library Godot loads while starting up comes before the editor; a template
+/// never has one. False if Godot cannot be asked. Call it at the scene level
+/// or later: before, Godot 4.3 has no `Engine` singleton yet (and logs an
+/// error when asked for it).
+unsafe fn editor_is_running(get_proc_address: sys::GDExtensionInterfaceGetProcAddress) -> bool {
+    // SAFETY: each name is paired with its interface signature.
+    let Some((new_name, get_singleton, get_method_bind, ptrcall, destroy_name)) = (unsafe {
+        (|| {
+            Some((
+                interface_fn::<sys::GDExtensionInterfaceStringNameNewWithLatin1Chars>(
+                    get_proc_address,
+                    c"string_name_new_with_latin1_chars",
+                )?,
+                interface_fn::<sys::GDExtensionInterfaceGlobalGetSingleton>(get_proc_address, c"global_get_singleton")?,
+                interface_fn::<sys::GDExtensionInterfaceClassdbGetMethodBind>(
+                    get_proc_address,
+                    c"classdb_get_method_bind",
+                )?,
+                interface_fn::<sys::GDExtensionInterfaceObjectMethodBindPtrcall>(
+                    get_proc_address,
+                    c"object_method_bind_ptrcall",
+                )?,
+                interface_fn::<sys::GDExtensionInterfaceVariantGetPtrDestructor>(
+                    get_proc_address,
+                    c"variant_get_ptr_destructor",
+                )?(sys::GDEXTENSION_VARIANT_TYPE_STRING_NAME)?,
+            ))
+        })()
+    }) else {
+        return false;
+    };
+    // A StringName is one pointer wide; Godot constructs it in place, and
+    // each is destroyed with its own destructor below.
+    let names = [c"Engine", c"has_singleton", c"EditorInterface"].map(|text| {
+        let mut name = std::mem::MaybeUninit::<*mut c_void>::uninit();
+        // SAFETY: `name` is writable storage of a StringName's size; `text`
+        // is NUL-terminated. Not marked static: Godot would report destroying
+        // a static name as a bug.
+        unsafe { new_name(name.as_mut_ptr().cast(), text.as_ptr(), 0) };
+        name
+    });
+    let [engine_class, method, editor_interface] = &names;
+    // SAFETY: initialised StringNames; the method bind takes one StringName
+    // and returns a bool (GDExtensionBool, one byte).
+    let running = unsafe {
+        let engine = get_singleton(engine_class.as_ptr().cast());
+        let bind = get_method_bind(
+            engine_class.as_ptr().cast(),
+            method.as_ptr().cast(),
+            ENGINE_HAS_SINGLETON_HASH,
+        );
+        if engine.is_null() || bind.is_null() {
+            false
+        } else {
+            let args: [sys::GDExtensionConstTypePtr; 1] = [editor_interface.as_ptr().cast()];
+            let mut result: sys::GDExtensionBool = 0;
+            ptrcall(bind, engine, args.as_ptr(), (&raw mut result).cast());
+            result != 0
+        }
+    };
+    for mut name in names {
+        // SAFETY: each was initialised above and is destroyed once.
+        unsafe { destroy_name(name.as_mut_ptr().cast()) };
+    }
+    running
 }
 
 /// The absolute path of this library, as Godot loaded it.

@@ -1,0 +1,76 @@
+//! Whether this start is an import-only run that discovers the extension for
+//! the first time.
+//!
+//! Godot's editor crashes at exit (`signal 11`, after all its work is done)
+//! when a run that only imports (`--import`, or an export, which imports
+//! first) discovers a GDExtension that registers classes: a race in the
+//! editor's documentation generation for extension classes at shutdown
+//! (Godot issues #111048 and #123511). It is not this extension's doing:
+//! measured in the 4.7 editor, a 50-line C extension that registers one
+//! abstract class crashes the same way, with the same backtrace, on every
+//! first import, and one that registers no class never does; the next run,
+//! which loads the extension at start-up from `.godot/extension_list.cfg`, is
+//! clean. But it fails users' CI pipelines, whose first step is such an
+//! import.
+//!
+//! Such a run never calls our classes: it imports and quits. So the entry
+//! point registers nothing in it (see `crate::startup`), the editor still
+//! records the extension in its list, and from the next start on the classes
+//! are registered as usual.
+//!
+//! "Discovers" is told from how Godot loads the library, not from files: the
+//! editor writes `.godot/extension_list.cfg` before it loads what it found,
+//! so the list names the extension either way. A library listed there is
+//! loaded while the engine starts, before the editor exists; a discovered
+//! one is loaded by the running editor. The entry point asks Godot which
+//! when the scene level initialises (the first moment every Godot from 4.3
+//! on can answer without an error), and only in an import-only run.
+
+use std::ffi::OsString;
+
+/// The command-line flags of a run that imports the project and quits.
+pub const IMPORT_ONLY_FLAGS: [&str; 5] = [
+    "--import",
+    "--export-release",
+    "--export-debug",
+    "--export-pack",
+    "--export-patch",
+];
+
+/// True if `args` (the process's command line) ask for a run that imports
+/// and quits: one of [`IMPORT_ONLY_FLAGS`] before any user arguments (`--` or
+/// `++`).
+pub fn import_only(args: impl IntoIterator<Item = OsString>) -> bool {
+    args.into_iter()
+        .take_while(|arg| arg != "--" && arg != "++")
+        .any(|arg| IMPORT_ONLY_FLAGS.iter().any(|flag| arg == *flag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn import_and_export_runs_are_import_only() {
+        for flag in IMPORT_ONLY_FLAGS {
+            assert!(
+                import_only(args(&["godot", "--headless", "--path", "p", flag])),
+                "{flag}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_runs_and_user_arguments_are_not() {
+        assert!(!import_only(args(&["godot", "--headless", "--editor", "--path", "p"])));
+        assert!(!import_only(args(&["godot", "--headless", "res://tests/suite.tscn"])));
+        assert!(!import_only(args(&["godot", "--path", "p", "--", "--import"])));
+        assert!(!import_only(args(&["godot", "--path", "p", "++", "--export-release"])));
+        assert!(!import_only(args(&["godot", "--importer"])));
+        assert!(!import_only(args(&[])));
+    }
+}

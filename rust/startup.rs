@@ -1,0 +1,81 @@
+//! What the extension does when Godot loads it: register its classes, or
+//! stand aside and register none.
+//!
+//! The rules are plain Rust over the filesystem and the command line, so
+//! tests run them without Godot; `binding::entry` only asks [`decide`] and
+//! acts on the answer.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::first_import::import_only;
+use crate::script_conflict::{find_conflict, project_dir_of, Conflict};
+
+/// What to do on load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Startup {
+    /// Register the classes.
+    Register,
+    /// Register nothing, and say why once.
+    StandAside(StandAside),
+    /// An import-only run: register, unless the running editor is loading
+    /// the library because it discovered it ([`at_scene_level`]). Godot can
+    /// only be asked that when the scene level initialises.
+    DecideAtSceneLevel,
+}
+
+/// Why the extension registers nothing in this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandAside {
+    /// A project script declares the class name ([`crate::script_conflict`]).
+    ScriptConflict(Conflict),
+    /// An import-only run discovering the extension for the first time
+    /// ([`crate::first_import`]); the classes come with the next start.
+    FirstImport,
+}
+
+impl StandAside {
+    /// The line the Output or the log shows.
+    pub fn message(&self) -> String {
+        match self {
+            StandAside::ScriptConflict(conflict) => conflict.message(),
+            StandAside::FirstImport => "McpUvCacheCleanup (native): first import of this project, so no class is \
+                                        registered in this run (it avoids Godot's crash at exit, issues #111048 and \
+                                        #123511); the classes are registered from the next start."
+                .to_owned(),
+        }
+    }
+
+    /// True if the line is a warning: something the user should change. The
+    /// first import is normal, so its line is information only.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, StandAside::ScriptConflict(_))
+    }
+}
+
+/// Decides when Godot calls the entry point, for the library at `library`
+/// (the path Godot loaded it from, if it could be read) and the process's
+/// command line `args`. The project is the library's nearest ancestor with a
+/// `project.godot`, else `current_dir`. A script conflict comes first: it
+/// holds in every run, not only the first.
+pub fn decide(
+    library: Option<&Path>,
+    args: impl IntoIterator<Item = OsString>,
+    current_dir: Option<PathBuf>,
+) -> Startup {
+    let project = library.and_then(project_dir_of).or(current_dir);
+    if let Some(conflict) = project.as_deref().and_then(find_conflict) {
+        return Startup::StandAside(StandAside::ScriptConflict(conflict));
+    }
+    if import_only(args) {
+        return Startup::DecideAtSceneLevel;
+    }
+    Startup::Register
+}
+
+/// The rest of [`Startup::DecideAtSceneLevel`]: stand aside if
+/// `loaded_by_running_editor` (the editor discovered the library in this
+/// import-only run), else register (`None`).
+pub fn at_scene_level(loaded_by_running_editor: bool) -> Option<StandAside> {
+    loaded_by_running_editor.then_some(StandAside::FirstImport)
+}

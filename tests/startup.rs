@@ -1,0 +1,84 @@
+//! What the entry point does on load (`startup::decide`, then
+//! `startup::at_scene_level`), on real project trees and command lines:
+//! register, stand aside for a conflicting script, or stand aside in an
+//! import-only run whose editor discovered the extension.
+
+mod common;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use mcp_uv_cache_cleanup::script_conflict::GODOT_AI_SCRIPT;
+use mcp_uv_cache_cleanup::startup::{at_scene_level, decide, StandAside, Startup};
+
+/// A project with the addon's library; returns its path.
+fn library_in_project(scratch: &Scratch) -> PathBuf {
+    let project = scratch.dir("project");
+    write(project.join("project.godot"), "config_version=5\n");
+    let library = project.join("addons/mcp_uv_cache_cleanup/bin/libmcp_uv_cache_cleanup_editor.so");
+    write(&library, "not a real library");
+    library
+}
+
+fn load(library: &Path, flags: &[&str]) -> Startup {
+    let args = std::iter::once("godot")
+        .chain(flags.iter().copied())
+        .map(OsString::from);
+    decide(Some(library), args.collect::<Vec<_>>(), None)
+}
+
+#[test]
+fn an_import_only_run_decides_at_the_scene_level() {
+    let scratch = Scratch::new("startup-import-only");
+    let library = library_in_project(&scratch);
+    for flag in ["--import", "--export-release", "--export-debug", "--export-pack"] {
+        let startup = load(&library, &["--headless", "--path", "p", flag, "linux", "out"]);
+        assert_eq!(startup, Startup::DecideAtSceneLevel, "{flag}");
+    }
+}
+
+#[test]
+fn at_the_scene_level_only_a_library_the_running_editor_loads_stands_aside() {
+    assert_eq!(at_scene_level(true), Some(StandAside::FirstImport));
+    assert_eq!(at_scene_level(false), None);
+}
+
+#[test]
+fn every_run_that_is_not_import_only_registers() {
+    let scratch = Scratch::new("startup-not-import");
+    let library = library_in_project(&scratch);
+    for flags in [
+        &["--headless", "--editor", "--path", "p"][..],
+        &["--headless", "res://tests/suite.tscn"],
+        &["--headless", "res://x.tscn", "--", "--import"],
+        &[],
+    ] {
+        assert_eq!(load(&library, flags), Startup::Register, "{flags:?}");
+    }
+}
+
+#[test]
+fn a_conflicting_script_stands_aside_in_every_run() {
+    let scratch = Scratch::new("startup-conflict");
+    let library = library_in_project(&scratch);
+    write(
+        scratch.path().join("project").join(GODOT_AI_SCRIPT),
+        "@tool\nclass_name McpUvCacheCleanup\nextends RefCounted\n",
+    );
+    for flags in [&["--headless", "--import"][..], &["--editor"]] {
+        let Startup::StandAside(reason) = load(&library, flags) else {
+            panic!("{flags:?}: registered next to a conflicting script");
+        };
+        assert!(matches!(reason, StandAside::ScriptConflict(_)), "{flags:?}: {reason:?}");
+        assert!(reason.is_warning());
+        assert!(reason.message().contains(GODOT_AI_SCRIPT));
+    }
+}
+
+#[test]
+fn the_first_import_line_is_information_naming_the_engine_issues() {
+    let reason = StandAside::FirstImport;
+    assert!(!reason.is_warning());
+    assert!(reason.message().contains("#111048"), "{}", reason.message());
+}
