@@ -9,39 +9,99 @@ SHARED_GODOT="${SHARED_GODOT:-../shared/godot}"
 # A run that hangs (a sweep that never finishes) must not hang CI.
 ENGINE_TIMEOUT_SEC="${ENGINE_TIMEOUT_SEC:-900}"
 
-# Prints the engine binary for `linux` or `windows`, or prints one SKIPPED
-# line and returns 1 when it (or what it needs) is not there.
-engine_for() {
-    local platform="$1" engine
-    case "$platform" in
+# Prints the engines to test on, one line each: PATH<TAB>VERSION<TAB>KIND<TAB>OS
+# (KIND is template or editor, OS linux or windows), read from
+# $SHARED_GODOT/engines.tsv, so an engine dropped there is picked up. GODOT
+# (Linux) or GODOT_WINDOWS, when set, replaces that OS's engines with the one
+# given. For every listed engine that is not there, or cannot run here, it
+# prints one SKIPPED line (to stderr) instead.
+engine_rows() {
+    local table="$SHARED_GODOT/engines.tsv" path version kind os
+    if [[ -n "${GODOT:-}" ]]; then
+        engine_row "$GODOT" "$(engine_version "$GODOT")" "$(engine_kind "$GODOT")" linux
+    fi
+    if [[ -n "${GODOT_WINDOWS:-}" ]]; then
+        engine_row "$GODOT_WINDOWS" "?" template windows
+    fi
+    if [[ ! -f "$table" ]]; then
+        [[ -n "${GODOT:-}" ]] ||
+            echo "SKIPPED: in-engine suites on Linux (no $table; set GODOT=/path/to/godot4)" >&2
+        [[ -n "${GODOT_WINDOWS:-}" ]] ||
+            echo "SKIPPED: in-engine suites on Windows (no $table; set GODOT_WINDOWS=/path/to/godot.exe)" >&2
+        return 0
+    fi
+    while IFS=$'\t' read -r path version kind os _; do
+        [[ "$path" == path || -z "$path" ]] && continue
+        [[ "$os" == linux && -n "${GODOT:-}" ]] && continue
+        [[ "$os" == windows && -n "${GODOT_WINDOWS:-}" ]] && continue
+        engine_row "$SHARED_GODOT/$path" "$version" "$kind" "$os"
+    done < "$table"
+}
+
+# Prints one engine_rows line for the engine at PATH, or one SKIPPED line.
+engine_row() {
+    local path="$1" version="$2" kind="$3" os="$4"
+    local label="Godot $version $kind ($os, $path)"
+    case "$os" in
         linux)
-            engine="${GODOT:-$SHARED_GODOT/linux/godot}"
-            if [[ ! -x "$engine" ]]; then
-                echo "SKIPPED: in-engine suite on Linux (set GODOT=/path/to/godot4, or provide $SHARED_GODOT/linux/godot)" >&2
-                return 1
+            if [[ ! -x "$path" ]]; then
+                echo "SKIPPED: in-engine suites on $label: not found" >&2
+                return 0
             fi
             ;;
         windows)
-            engine="${GODOT_WINDOWS:-$SHARED_GODOT/windows/godot.exe}"
-            if [[ ! -f "$engine" ]]; then
-                echo "SKIPPED: in-engine suite on Windows (set GODOT_WINDOWS=/path/to/godot.exe, or provide $SHARED_GODOT/windows/godot.exe)" >&2
-                return 1
+            if [[ ! -f "$path" ]]; then
+                echo "SKIPPED: in-engine suites on $label: not found" >&2
+                return 0
             fi
             if ! require_windows_toolchain wine wine64 2> /dev/null; then
-                echo "SKIPPED: in-engine suite on Windows (needs wine, wine64 and the Windows toolchain: see README, Windows)" >&2
-                return 1
+                echo "SKIPPED: in-engine suites on $label: needs wine, wine64 and the Windows toolchain (README, Windows)" >&2
+                return 0
             fi
             if [[ ! -f addons/mcp_uv_cache_cleanup/bin/mcp_uv_cache_cleanup.dll ]]; then
-                echo "SKIPPED: in-engine suite on Windows (no DLL: run scripts/build-windows.sh)" >&2
-                return 1
+                echo "SKIPPED: in-engine suites on $label: no DLL (run scripts/build-windows.sh)" >&2
+                return 0
             fi
             ;;
+        *)
+            echo "SKIPPED: in-engine suites on $label: unknown OS" >&2
+            return 0
+            ;;
+    esac
+    printf '%s\t%s\t%s\t%s\n' "$(realpath "$path")" "$version" "$kind" "$os"
+}
+
+# The version an engine reports (`--version`: 4.3.stable.official.77dcf97d8),
+# as major.minor.
+engine_version() {
+    "$1" --headless --version 2> /dev/null | grep -o -m 1 '^[0-9]\+\.[0-9]\+' || echo "?"
+}
+
+# editor or template, from the engine's own feature list.
+engine_kind() {
+    if "$1" --help 2> /dev/null | grep -q -- '--editor'; then echo editor; else echo template; fi
+}
+
+# Prints the engine binary for `linux` or `windows` for a runner started by
+# hand: $GODOT / $GODOT_WINDOWS, else the first engine of that OS in
+# engines.tsv. Prints one SKIPPED line and returns 1 when there is none.
+engine_for() {
+    local platform="$1" path version kind os
+    case "$platform" in
+        linux | windows) ;;
         *)
             echo "godot_engines: unknown platform '$platform' (linux or windows)" >&2
             exit 2
             ;;
     esac
-    realpath "$engine"
+    while IFS=$'\t' read -r path version kind os; do
+        if [[ "$os" == "$platform" ]]; then
+            echo "$path"
+            return 0
+        fi
+    done < <(engine_rows 2> /dev/null)
+    echo "SKIPPED: in-engine suite on $platform (no engine: set GODOT or GODOT_WINDOWS, or provide $SHARED_GODOT/engines.tsv)" >&2
+    return 1
 }
 
 # Lays out PROJECT as an editor would leave it, for a template: a fresh copy
@@ -74,6 +134,10 @@ run_engine() {
     return "${PIPESTATUS[0]}"
 }
 
+# Extra arguments for tests/godot_log.py in run_and_judge, such as
+# (--allow-warning PART) for a line printed before any test runs.
+JUDGE_ARGS=()
+
 # run_engine, then the verdict: exits 1 (naming the run as LABEL) unless
 # tests/godot_log.py accepts the log and the engine exited 0.
 #   run_and_judge LABEL PLATFORM ENGINE PROJECT SCENE LOG [USER ARGS...]
@@ -81,12 +145,87 @@ run_and_judge() {
     local label="$1" status=0
     shift
     run_engine "$@" || status=$?
-    if ! python3 tests/godot_log.py "$5"; then
+    if ! python3 tests/godot_log.py "$5" "${JUDGE_ARGS[@]}"; then
         echo "$label FAILED (exit $status)" >&2
         exit 1
     fi
     if ((status != 0)); then
         echo "$label exited $status" >&2
+        exit 1
+    fi
+}
+
+# --- the editor ---------------------------------------------------------------
+
+# Prints the editor binary: $GODOT_EDITOR, else the first editor of
+# engines.tsv. Prints one SKIPPED line and returns 1 when there is none.
+editor_engine() {
+    local path version kind os
+    if [[ -n "${GODOT_EDITOR:-}" ]]; then
+        realpath "$GODOT_EDITOR"
+        return 0
+    fi
+    while IFS=$'\t' read -r path version kind os; do
+        if [[ "$kind" == editor && "$os" == linux ]]; then
+            echo "$path"
+            return 0
+        fi
+    done < <(GODOT='' engine_rows 2> /dev/null)
+    echo "SKIPPED: editor stages (no editor: set GODOT_EDITOR, or list one in $SHARED_GODOT/engines.tsv)" >&2
+    return 1
+}
+
+# Points the editor's settings, caches and user data at DIR, so each run
+# starts as on a fresh machine and leaves nothing behind.
+isolate_editor_home() {
+    export XDG_CONFIG_HOME="$1/config" XDG_DATA_HOME="$1/data" XDG_CACHE_HOME="$1/cache"
+    mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
+}
+
+# A copy of godot_project/ at DIR as a user would have it before the editor
+# ever opened it: the addon, no .godot/ (no extension list, no class cache).
+fresh_editor_project() {
+    local project="$1"
+    mkdir -p "$project"
+    cp -R godot_project/. "$project/"
+    rm -rf "$project/.godot" "$project/addons"
+    mkdir -p "$project/addons"
+    cp -R addons/mcp_uv_cache_cleanup "$project/addons/"
+}
+
+# A project at DIR with only the control extension (tests/editor/), built in
+# SCRATCH.
+fresh_control_project() {
+    local project="$1" scratch="$2"
+    mkdir -p "$project/control"
+    printf 'config_version=5\n\n[application]\n\nconfig/name="Control extension"\n' > "$project/project.godot"
+    cc -shared -fPIC -O2 -o "$project/control/libcontrol.so" tests/editor/control_extension.c
+    printf '[configuration]\nentry_symbol = "control_init"\ncompatibility_minimum = 4.3\n\n[libraries]\nlinux.x86_64 = "res://control/libcontrol.so"\n' \
+        > "$project/control/control.gdextension"
+}
+
+# Enables the editor plugin PLUGIN_CFG (a res:// path) in PROJECT's
+# project.godot.
+enable_editor_plugin() {
+    printf '\n[editor_plugins]\n\nenabled=PackedStringArray("%s")\n' "$2" >> "$1/project.godot"
+}
+
+# Runs the editor headless on PROJECT with MODE (--import or --editor), any
+# further arguments after `--`, printing and saving the output to LOG.
+# Returns the editor's exit code.
+run_editor() {
+    local editor="$1" project="$2" log="$3" mode="$4"
+    shift 4
+    timeout "$ENGINE_TIMEOUT_SEC" "$editor" --headless "$mode" --path "$project" -- "$@" 2>&1 | tee "$log"
+    return "${PIPESTATUS[0]}"
+}
+
+# Fails (naming WHAT) unless LOG has exactly COUNT lines containing TEXT.
+expect_line_count() {
+    local log="$1" text="$2" want="$3" what="$4" got
+    got="$(grep -c -F "$text" "$log" || true)"
+    if [[ "$got" != "$want" ]]; then
+        echo "godot_editor: $what: $got line(s) with \"$text\", want $want" >&2
         exit 1
     fi
 }

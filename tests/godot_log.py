@@ -8,13 +8,20 @@ A run passes only if:
 - it printed its summary line "N passed, 0 failed" (a script that fails to
   parse leaves the engine running with nothing to say);
 - no line has "SCRIPT ERROR" or a gdext "[panic";
+- the engine did not crash ("Program crashed") and leaked nothing at exit
+  (ObjectDB instances, resources, allocator pages);
 - every "ERROR: <text>" line was declared by a test beforehand with the line
   "EXPECTED-ERROR: <text>" (the exact text), and every declared line appeared;
 - for every "EXPECTED-WARNING: <part>" a test printed, a later "WARNING:" line
   contains <part> (a test cannot read the Output, so it declares what must be
-  there).
+  there), and every "WARNING:" line contains a part some test declared, or one
+  given with --allow-warning (a line printed before any test runs, such as
+  the stand-aside line), or is the engine build's own.
 
-Usage: godot_log.py LOG [--expect-failure WORD]
+Usage: godot_log.py LOG [--no-summary] [--allow-warning PART]... [--expect-failure WORD]
+  --no-summary           a run that runs no suite (an import): every check but
+                         the summary line.
+  --allow-warning PART   a WARNING: line containing PART is expected.
   --expect-failure WORD  invert: exit 0 only if the run was rejected and the
                          reasons mention WORD (proves the checks can fail).
 """
@@ -28,13 +35,21 @@ EXPECTED = "EXPECTED-ERROR: "
 EXPECTED_WARNING = "EXPECTED-WARNING: "
 ERROR = "ERROR: "
 WARNING = "WARNING: "
+CRASH = "Program crashed"
+LEAKS = ("leaked at exit", "still in use at exit", "in use exist at exit")
+# Lines the engine build itself prints on every start, whatever the project
+# (../shared/godot/README.md): the 4.7 editor was built without fontconfig.
+ENGINE_BUILD_ERRORS = ("Godot was compiled without fontconfig, system font support is disabled.",)
+# ... and without the advanced text server's ICU data.
+ENGINE_BUILD_WARNINGS = ("Some locales are not properly supported by selected Text Server and are disabled.",)
 
 
-def problems_in(lines):
+def problems_in(lines, allowed_warnings=(), needs_summary=True):
     """Returns the reasons to reject the run, each naming the line and test."""
     problems = []
     declared = {}
     awaited_warnings = []
+    expected_warnings = set(allowed_warnings) | set(ENGINE_BUILD_WARNINGS)
     summary = None
     unattributed = []
 
@@ -50,18 +65,27 @@ def problems_in(lines):
             unattributed.clear()
         if SUMMARY.match(line):
             summary = line
-        if line.startswith(EXPECTED):
+        if CRASH in line:
+            report(f"line {number}: the engine crashed: {line.strip()}")
+        elif any(leak in line for leak in LEAKS):
+            report(f"line {number}: leak at exit: {line.strip()}")
+        elif line.startswith(EXPECTED):
             declared.setdefault(line[len(EXPECTED):], 0)
         elif line.startswith(EXPECTED_WARNING):
             awaited_warnings.append(line[len(EXPECTED_WARNING):])
+            expected_warnings.add(line[len(EXPECTED_WARNING):])
         elif line.startswith(WARNING):
             awaited_warnings = [part for part in awaited_warnings if part not in line]
+            if not any(part in line for part in expected_warnings):
+                report(f"line {number}: unexpected {line.strip()}")
         elif "SCRIPT ERROR" in line:
             report(f"line {number}: {line.strip()}")
         elif "[panic" in line:
             report(f"line {number}: gdext panic: {line.strip()}")
         elif line.startswith(ERROR):
             text = line[len(ERROR):]
+            if text in ENGINE_BUILD_ERRORS:
+                continue
             if text in declared:
                 declared[text] += 1
             else:
@@ -71,21 +95,32 @@ def problems_in(lines):
         f"declared error never appeared: {text}" for text, seen in declared.items() if seen == 0
     )
     problems.extend(f"declared warning never appeared: {part}" for part in awaited_warnings)
-    if summary is None:
+    if summary is None and needs_summary:
         problems.append("no 'N passed, N failed' line: the suite did not run to its end")
-    elif not SUMMARY.match(summary).group(2) == "0":
+    elif summary is not None and not SUMMARY.match(summary).group(2) == "0":
         problems.append(f"tests failed: {summary}")
     return problems
 
 
 def main(argv):
-    if len(argv) not in (2, 4) or (len(argv) == 4 and argv[2] != "--expect-failure"):
+    args = [arg for arg in argv[1:] if arg != "--no-summary"]
+    needs_summary = len(args) == len(argv) - 1
+    allowed, expect_failure = [], None
+    while len(args) >= 3 and args[-2] in ("--allow-warning", "--expect-failure"):
+        if args[-2] == "--allow-warning":
+            allowed.append(args[-1])
+        elif expect_failure is None:
+            expect_failure = args[-1]
+        else:
+            break
+        args = args[:-2]
+    if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    with open(argv[1], encoding="utf-8", errors="replace") as log:
-        problems = problems_in(log)
-    if len(argv) == 4:
-        word = argv[3]
+    with open(args[0], encoding="utf-8", errors="replace") as log:
+        problems = problems_in(log, allowed, needs_summary)
+    if expect_failure is not None:
+        word = expect_failure
         if any(word in problem for problem in problems):
             print(f"godot_log: rejected as it should be ({word}): {len(problems)} problem(s)")
             return 0

@@ -8,12 +8,12 @@
 # 3. The Windows tests (tests/run_windows.sh: cross-built DLL, its imports,
 #    the Rust suite under Wine), when the Windows toolchain is installed; one
 #    SKIPPED line when not.
-# 4. The in-engine suite in headless Godot: on Linux ($GODOT, else
-#    ../shared/godot/linux/godot), then on Windows under Wine with the
-#    cross-built DLL ($GODOT_WINDOWS, else ../shared/godot/windows/godot.exe);
-#    one SKIPPED line for each engine that is not there
-#    (tests/godot_suite.sh). On each engine, our addon next to a
-#    godot-ai-shaped project in three stages (tests/godot_ai_coexistence.sh).
+# 4. The in-engine stages on every engine listed in ../shared/godot/engines.tsv
+#    (Linux natively, Windows under Wine with the cross-built DLL; $GODOT or
+#    $GODOT_WINDOWS replace that OS's list), one SKIPPED line for each engine
+#    that is not there: the suite (tests/godot_suite.sh), our addon next to a
+#    godot-ai-shaped project (tests/godot_ai_coexistence.sh), and on an
+#    editor the editor stages (tests/godot_editor.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,13 +46,25 @@ else
         "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64)"
 fi
 
-for platform in linux windows; do
-    # engine_for prints the one SKIPPED line when this engine is not there.
-    if (source tests/godot_engines.sh && engine_for "$platform" > /dev/null); then
-        if [[ "$platform" == linux ]]; then
+# The in-engine stages, on every engine of ../shared/godot/engines.tsv
+# (engine_rows prints one SKIPPED line for each that is missing).
+mapfile -t engines < <(source tests/godot_engines.sh && engine_rows)
+built_linux=false
+for row in "${engines[@]}"; do
+    IFS=$'\t' read -r path version kind os <<< "$row"
+    echo "== in-engine: Godot $version $kind ($os): $path"
+    if [[ "$os" == linux ]]; then
+        if [[ "$built_linux" == false ]]; then
             scripts/build-addon.sh --no-demo
+            built_linux=true
         fi
-        tests/godot_suite.sh "$platform"
-        tests/godot_ai_coexistence.sh "$platform"
+        engine_var=GODOT
+    else
+        engine_var=GODOT_WINDOWS
+    fi
+    env "$engine_var=$path" tests/godot_suite.sh "$os"
+    env "$engine_var=$path" tests/godot_ai_coexistence.sh "$os"
+    if [[ "$kind" == editor ]]; then
+        GODOT_EDITOR="$path" tests/godot_editor.sh
     fi
 done

@@ -1,3 +1,4 @@
+@tool
 extends "res://tests/test_case.gd"
 ## In-engine tests beyond the drop-in: background sweep, report, options, plugin hook.
 

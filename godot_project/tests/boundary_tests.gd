@@ -1,3 +1,4 @@
+@tool
 extends "res://tests/test_case.gd"
 ## Bad input at the Godot boundary: every public method with wrong types,
 ## null, huge strings, NUL characters, paths that climb out of res:// or

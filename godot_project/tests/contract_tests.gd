@@ -1,3 +1,4 @@
+@tool
 extends "res://tests/test_case.gd"
 ## In-engine tests of the drop-in contract: counts, paths, links, bad input.
 
@@ -120,6 +121,8 @@ func test_a_missing_directory_gives_zeros() -> void:
 func test_a_file_path_gives_zeros_and_survives() -> void:
 	var file := scratch("file_root").path_join("not_a_dir")
 	FsUtil.write_file(file, "x")
+	expect_warning("McpUvCacheCleanup: nothing swept: ")
+	expect_warning("not_a_dir: not a directory")
 	expect_eq(McpUvCacheCleanup.purge_directory(file), counts(0, 0, 0, 0), "counts")
 	expect(FileAccess.file_exists(file), "file survives")
 
@@ -129,6 +132,7 @@ func test_an_empty_path_never_means_the_current_directory() -> void:
 	# globalize_path("") returns: a build dir there must survive.
 	var canary := "res://.tmp_empty_path_canary"
 	FsUtil.write_file(canary.path_join("x"), "x")
+	expect_warning("McpUvCacheCleanup: nothing swept: no directory given (empty path)")
 	var result := McpUvCacheCleanup.purge_directory("")
 	var survived := FsUtil.exists(canary.path_join("x"))
 	FsUtil.remove_tree(canary)

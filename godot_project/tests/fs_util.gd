@@ -1,3 +1,4 @@
+@tool
 extends RefCounted
 ## Filesystem helpers for the in-engine tests: build sample caches, check what
 ## is left, clean up. Plain GDScript, independent of the class under test.

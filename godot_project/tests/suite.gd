@@ -1,3 +1,4 @@
+@tool
 extends Node
 ## Runs the in-engine test cases against the native McpUvCacheCleanup.
 ##
@@ -16,6 +17,7 @@ const CASES := [
 	"res://tests/background_tests.gd",
 	"res://tests/boundary_tests.gd",
 	"res://tests/windows_tests.gd",
+	"res://tests/editor_tests.gd",
 ]
 
 var _passed := 0

@@ -1,3 +1,4 @@
+@tool
 extends RefCounted
 ## Base of the in-engine test cases: checks, scratch directories and waiting.
 ##

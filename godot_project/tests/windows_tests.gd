@@ -1,3 +1,4 @@
+@tool
 extends "res://tests/test_case.gd"
 ## What only Windows shows, end to end through the Godot API: the live cache
 ## under %LOCALAPPDATA%, files held open without FILE_SHARE_DELETE, read-only

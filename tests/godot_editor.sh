@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The addon in a real Godot editor, set up by the editor itself (no file of
+# ours stands in for it on this path).
+#
+#   tests/godot_editor.sh        $GODOT_EDITOR, else the editor of
+#                                ../shared/godot/engines.tsv
+#
+# 1. discover: a fresh copy of godot_project/ (no .godot/) with the addon,
+#    imported headless (--import). The editor discovers the .gdextension and
+#    writes the extension list and the class cache itself. Godot crashes at
+#    exit in such a run when a discovered extension registers classes
+#    (rust/first_import.rs), so ours registers none in it and says so once:
+#    the run must exit 0 with no crash. A control extension in C that
+#    registers one class shows the engine bug is still there (or says it is
+#    gone); a crash of ours could never pass for it, as every crash fails.
+# 2. editor: the editor proper (--editor) on that project, with the test
+#    runner plugin (tests/editor_runner/) enabled: the whole in-engine suite
+#    runs inside the editor, editor_tests.gd included (classes registered
+#    with Engine.is_editor_hint(), both purges and an async sweep, every help
+#    page complete), and the editor quits with no error, leak or crash.
+#
+# The verdict is the log (tests/godot_log.py) and the exit code. Editor
+# settings and caches go to a throwaway XDG home. Prints one SKIPPED line
+# when there is no editor.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tests/godot_engines.sh
+
+editor="$(editor_engine)" || exit 0
+echo "godot_editor: editor $editor"
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+isolate_editor_home "$scratch/home"
+project="$scratch/project"
+FIRST_IMPORT_LINE='first import of this project, so no class is registered in this run'
+
+echo "== stage discover"
+fresh_editor_project "$project"
+status=0
+run_editor "$editor" "$project" "$scratch/discover.log" --import || status=$?
+python3 tests/godot_log.py "$scratch/discover.log" --no-summary ||
+    { echo "godot_editor: stage discover FAILED (exit $status)" >&2; exit 1; }
+((status == 0)) || { echo "godot_editor: stage discover exited $status" >&2; exit 1; }
+expect_line_count "$scratch/discover.log" "$FIRST_IMPORT_LINE" 1 "stage discover"
+grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
+    "$project/.godot/extension_list.cfg" ||
+    { echo "godot_editor: the editor did not list the extension in .godot/extension_list.cfg" >&2; exit 1; }
+grep -q '"class": &"McpUvCacheSweepHook"' "$project/.godot/global_script_class_cache.cfg" ||
+    { echo "godot_editor: the editor wrote no class cache naming McpUvCacheSweepHook" >&2; exit 1; }
+echo "godot_editor: stage discover passed: the editor listed the extension, no crash"
+
+echo "== control: a C extension with one class, first import"
+control="$scratch/control"
+fresh_control_project "$control" "$scratch"
+run_editor "$editor" "$control" "$scratch/control.log" --import > /dev/null || true
+if grep -q 'Program crashed with signal 11' "$scratch/control.log"; then
+    echo "godot_editor: control crashed at exit as the engine bug does (Godot #111048, #123511); ours did not"
+else
+    echo "godot_editor: control did not crash: this engine may have the bug fixed (rust/first_import.rs can go)"
+fi
+
+echo "== stage editor"
+enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
+status=0
+run_editor "$editor" "$project" "$scratch/editor.log" --editor || status=$?
+python3 tests/godot_log.py "$scratch/editor.log" ||
+    { echo "godot_editor: stage editor FAILED (exit $status)" >&2; exit 1; }
+((status == 0)) || { echo "godot_editor: stage editor exited $status" >&2; exit 1; }
+expect_line_count "$scratch/editor.log" "$FIRST_IMPORT_LINE" 0 "stage editor"
+echo "godot_editor: both stages passed, log clean"
