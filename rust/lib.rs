@@ -8,7 +8,9 @@
 //! - [`remove`]: contents-first removal of one tree;
 //! - [`parallel`]: sharing the removal of trees among threads;
 //! - [`names`]: the `.tmp` / `_dead_` naming rules;
-//! - [`location`]: where the builds directory is, and on which OS to sweep;
+//! - [`uv_cache_dir`]: which cache directory uv uses, in uv's own order;
+//! - [`known_folder`]: the Windows known folders uv falls back to;
+//! - [`location`]: on which OS to sweep, and which Godot paths are refused;
 //! - [`error`]: the error type and the capped error log;
 //! - [`options`]: the options Dictionary, checked;
 //! - [`background`]: a sweep on a worker thread;
@@ -24,6 +26,7 @@
 pub mod background;
 pub mod error;
 pub mod first_import;
+pub mod known_folder;
 pub mod location;
 pub mod names;
 pub mod options;
@@ -33,6 +36,7 @@ pub mod remove;
 pub mod script_conflict;
 pub mod startup;
 pub mod sweep;
+pub mod uv_cache_dir;
 
 mod binding;
 

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use mcp_uv_cache_cleanup::location::stale_builds_root;
+use mcp_uv_cache_cleanup::known_folder::{known_folder, KnownFolder};
+use mcp_uv_cache_cleanup::uv_cache_dir::resolve_for_this_process;
 use mcp_uv_cache_cleanup::{sweep, Operation, SweepError, SweepOptions};
 
 /// `FILE_SHARE_READ`: others may read, but not write or delete, as antivirus
@@ -109,13 +110,27 @@ fn purge_stale_builds_finds_builds_v0_under_the_real_local_appdata() {
     build_venv(&builds.join(".tmpAbc"));
     std::env::set_var("LOCALAPPDATA", &appdata);
 
-    let root = stale_builds_root("Windows", |name| std::env::var_os(name)).expect("resolved on Windows");
+    let resolution = resolve_for_this_process("Windows");
+    assert_eq!(resolution.rule, "LOCALAPPDATA", "{resolution:?}");
+    let root = resolution.builds_root.expect("resolved on Windows");
 
     assert_eq!(normalise(&root), normalise(&builds));
     assert_eq!(
         sweep(&root, &SweepOptions::default()).unwrap().counts,
         counts(1, 1, 1, 0)
     );
+}
+
+#[test]
+fn the_known_folders_uv_falls_back_to_exist() {
+    for folder in [
+        KnownFolder::LocalAppData,
+        KnownFolder::RoamingAppData,
+        KnownFolder::ProgramData,
+    ] {
+        let path = known_folder(folder).unwrap_or_else(|| panic!("{folder:?}: no path"));
+        assert!(path.is_absolute() && path.is_dir(), "{folder:?}: {}", path.display());
+    }
 }
 
 #[test]

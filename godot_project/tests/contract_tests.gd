@@ -141,19 +141,35 @@ func test_an_empty_path_never_means_the_current_directory() -> void:
 
 
 func test_purge_stale_builds_follows_os_and_localappdata() -> void:
+	if OS.get_name() == "Windows" and OS.get_environment("MCP_UVCC_THROWAWAY_PROFILE") != "1":
+		skip("would sweep this user's real uv cache (see windows_tests.gd)")
+		return
 	var saved := OS.get_environment("LOCALAPPDATA")
 	var appdata := ProjectSettings.globalize_path(scratch("appdata"))
 	var builds := appdata.path_join("uv/cache/builds-v0")
 	FsUtil.make_venv(builds.path_join(".tmpA"))
 	OS.set_environment("LOCALAPPDATA", appdata)
 	var result := McpUvCacheCleanup.purge_stale_builds()
-	OS.set_environment("LOCALAPPDATA", "")
-	var with_empty := McpUvCacheCleanup.purge_stale_builds()
 	OS.set_environment("LOCALAPPDATA", saved)
 	expect_eq(result.keys(), KEYS, "keys")
-	expect_eq(with_empty, counts(0, 0, 0, 0), "empty LOCALAPPDATA")
 	if OS.get_name() == "Windows":
 		expect_eq(result, counts(1, 1, 1, 0), "swept on Windows")
 	else:
 		expect_eq(result, counts(0, 0, 0, 0), "zeros off Windows")
 		expect(FsUtil.exists(builds.path_join(".tmpA")), "nothing touched off Windows")
+
+
+func test_the_last_live_sweep_and_its_report_say_where_and_why() -> void:
+	var before: int = McpUvCacheCleanup.last_stale_builds_sweep().get("calls", 0)
+	var report := McpUvCacheCleanup.purge_stale_builds_report()
+	var last := McpUvCacheCleanup.last_stale_builds_sweep()
+	expect_eq(last.keys(), ["calls", "builds_root", "rule"], "last sweep keys")
+	expect_eq(last.get("calls"), before + 1, "calls counted")
+	for key in KEYS + ["files_removed", "bytes_freed", "elapsed_usec", "errors"]:
+		expect(report.has(key), "report has " + key)
+	expect_eq(report.get("rule"), last.get("rule"), "report and last sweep agree on the rule")
+	expect_eq(report.get("builds_root"), last.get("builds_root"), "and on the directory")
+	if OS.get_name() != "Windows":
+		expect_eq(last.get("rule"), "not Windows", "rule off Windows")
+		expect_eq(last.get("builds_root"), "", "no directory off Windows")
+		expect_eq(McpUvCacheCleanup.stale_builds_root(), "", "stale_builds_root off Windows")

@@ -195,3 +195,71 @@ func test_a_path_longer_than_max_path_is_removed() -> void:
 	expect(length > 260, "path is %d characters" % length)
 	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(1, 1, 1, 0), "counts")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
+
+
+## Runs `body` with the environment variables of `overrides` set ("" unsets
+## one), then puts every one back as it was.
+func _with_environment(overrides: Dictionary, body: Callable) -> void:
+	var saved := {}
+	for name in overrides:
+		saved[name] = OS.get_environment(name) if OS.has_environment(name) else null
+		if String(overrides[name]).is_empty():
+			OS.unset_environment(name)
+		else:
+			OS.set_environment(name, overrides[name])
+	body.call()
+	for name in saved:
+		if saved[name] == null:
+			OS.unset_environment(name)
+		else:
+			OS.set_environment(name, saved[name])
+
+
+func test_uv_cache_dir_is_swept_and_localappdata_left_alone() -> void:
+	var default_root := _live_builds_root()
+	if default_root.is_empty():
+		return
+	var cache := ProjectSettings.globalize_path(scratch("uv_cache_dir")).path_join("uv-elsewhere")
+	var root := cache.path_join("builds-v0")
+	_fill_live_cache(root)
+	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
+	var env := {"UV_CACHE_DIR": cache.replace("/", "\\"), "UV_CONFIG_FILE": "", "UV_NO_CACHE": ""}
+	_with_environment(env, func() -> void:
+		expect_eq(McpUvCacheCleanup.stale_builds_root().replace("\\", "/"), root, "stale_builds_root")
+		expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
+		_expect_survivors(root, "UV_CACHE_DIR")
+		var report := McpUvCacheCleanup.purge_stale_builds_report()
+		expect_eq(report.get("rule"), "UV_CACHE_DIR", "report rule")
+	)
+	var untouched := PackedStringArray([".tmpDefault"])
+	expect_eq(FsUtil.names_in(default_root), untouched, "%LOCALAPPDATA% cache untouched")
+
+
+func test_a_user_uv_toml_cache_dir_is_swept() -> void:
+	var default_root := _live_builds_root()
+	if default_root.is_empty():
+		return
+	var base := ProjectSettings.globalize_path(scratch("user_uv_toml"))
+	var cache := base.path_join("uv-from-toml")
+	var root := cache.path_join("builds-v0")
+	_fill_live_cache(root)
+	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
+	var app_data := base.path_join("Roaming")
+	var toml_value := cache.replace("/", "\\\\")
+	FsUtil.write_file(app_data.path_join("uv/uv.toml"), 'cache-dir = "%s"\n' % toml_value)
+	var env := {
+		"APPDATA": app_data.replace("/", "\\"),
+		"UV_CACHE_DIR": "",
+		"UV_CONFIG_FILE": "",
+		"UV_NO_CONFIG": "",
+		"UV_NO_CACHE": "",
+	}
+	_with_environment(env, func() -> void:
+		expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
+		_expect_survivors(root, "user uv.toml")
+		var last := McpUvCacheCleanup.last_stale_builds_sweep()
+		expect_eq(last.get("rule"), "user uv.toml", "last sweep rule")
+		expect_eq(String(last.get("builds_root", "")).replace("\\", "/"), root, "last sweep root")
+	)
+	var untouched := PackedStringArray([".tmpDefault"])
+	expect_eq(FsUtil.names_in(default_root), untouched, "%LOCALAPPDATA% cache untouched")

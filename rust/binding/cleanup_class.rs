@@ -6,19 +6,20 @@
 //! down.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use godot::classes::Os;
 use godot::prelude::*;
 
 use super::convert::{
-    counts_to_dictionary, options_argument, refusal_to_output, refused_report_dictionary, report_to_dictionary,
-    report_to_output, root_argument, ArgumentError, Verbosity,
+    counts_to_dictionary, live_sweep_dictionary, options_argument, refusal_to_output, refused_report_dictionary,
+    report_to_dictionary, report_to_output, root_argument, ArgumentError, Verbosity,
 };
 use super::sweep_class::McpUvCacheSweep;
-use crate::location::stale_builds_root;
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
+use crate::uv_cache_dir::{resolve_for_this_process, Resolution};
 
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
 /// class of the same name (same static methods, same Dictionary keys), plus
@@ -31,14 +32,61 @@ pub struct McpUvCacheCleanup {
 
 #[godot_api]
 impl McpUvCacheCleanup {
-    /// Sweeps `%LOCALAPPDATA%/uv/cache/builds-v0` on Windows. Returns
-    /// `{scanned, renamed, deleted, remaining}`, all zeros on other systems,
-    /// when `LOCALAPPDATA` is unset or empty, or when the directory is missing.
+    /// Sweeps the `builds-v0` directory of the cache uv uses on Windows,
+    /// found as uv finds it for the `uvx` this editor starts: `UV_NO_CACHE`
+    /// (nothing to sweep), `UV_CACHE_DIR`, `cache-dir` in uv's configuration
+    /// (`UV_CONFIG_FILE`, else the user's `%APPDATA%\uv\uv.toml` over
+    /// `%PROGRAMDATA%\uv\uv.toml`; `UV_NO_CONFIG` turns them off), then
+    /// `%LOCALAPPDATA%\uv\cache`. Returns `{scanned, renamed, deleted,
+    /// remaining}`: all zeros on other systems, when there is no such
+    /// directory, or when uv's configuration cannot be read (with a warning
+    /// naming the file or variable).
     #[func]
     fn purge_stale_builds() -> VarDictionary {
         guarded("purge_stale_builds", zero_counts, || match live_builds_root() {
             Some(root) => counts_of(run_now(&root, &drop_in_options())),
             None => zero_counts(),
+        })
+    }
+
+    /// `purge_stale_builds` with the full report of `purge_directory_report`
+    /// plus `builds_root` (the directory swept, `""` if none) and `rule`
+    /// (what chose it: `"UV_CACHE_DIR"`, `"UV_CONFIG_FILE"`, `"user uv.toml"`,
+    /// `"system uv.toml"`, `"LOCALAPPDATA"`, `"FOLDERID_LocalAppData"`, or
+    /// why nothing was swept: `"not Windows"`, `"UV_NO_CACHE"`, …).
+    #[func]
+    fn purge_stale_builds_report() -> VarDictionary {
+        guarded(
+            "purge_stale_builds_report",
+            || report_to_dictionary(&empty_report()),
+            || {
+                let resolution = resolve_live_sweep();
+                let mut report = match &resolution.builds_root {
+                    Some(root) => report_of(root),
+                    None => report_to_dictionary(&empty_report()),
+                };
+                let builds_root = resolution.builds_root.as_deref().map(path_string).unwrap_or_default();
+                report.set("builds_root", &GString::from(&builds_root));
+                report.set("rule", &GString::from(&resolution.rule));
+                report
+            },
+        )
+    }
+
+    /// What the last `purge_stale_builds` (or its report or async twin)
+    /// in this process looked at: `{calls, builds_root, rule}`, where `calls`
+    /// counts every such call so far; `{}` before the first. Shows that a
+    /// plugin's stop handler reached the sweep, and where it looked.
+    #[func]
+    fn last_stale_builds_sweep() -> VarDictionary {
+        guarded("last_stale_builds_sweep", VarDictionary::new, || {
+            let last = LAST_LIVE_SWEEP
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match &*last {
+                Some(sweep) => live_sweep_dictionary(sweep.calls, &sweep.builds_root, &sweep.rule),
+                None => VarDictionary::new(),
+            }
         })
     }
 
@@ -79,35 +127,21 @@ impl McpUvCacheCleanup {
         guarded(
             "purge_directory_report",
             || report_to_dictionary(&empty_report()),
-            || {
-                let Some(root) = checked("purge_directory_report", root_argument(&builds_root)) else {
-                    return report_to_dictionary(&empty_report());
-                };
-                let options = SweepOptions {
-                    measure_bytes: true,
-                    ..SweepOptions::default()
-                };
-                match sweep(&root, &options) {
-                    Ok(report) => {
-                        report_to_output(&root, &report, false, Verbosity::WarningsOnly);
-                        report_to_dictionary(&report)
-                    }
-                    Err(err) => {
-                        refusal_to_output(&err);
-                        refused_report_dictionary(&err)
-                    }
-                }
+            || match checked("purge_directory_report", root_argument(&builds_root)) {
+                Some(root) => report_of(&root),
+                None => report_to_dictionary(&empty_report()),
             },
         )
     }
 
     /// The directory `purge_stale_builds` sweeps, or `""` where it sweeps
-    /// nothing (not Windows, or no `LOCALAPPDATA`).
+    /// nothing (not Windows, `UV_NO_CACHE`, or uv's configuration unreadable).
+    /// Says nothing to the Output.
     #[func]
     fn stale_builds_root() -> GString {
-        guarded("stale_builds_root", GString::new, || match live_builds_root() {
-            Some(root) => GString::from(&root.to_string_lossy().into_owned()),
-            None => GString::new(),
+        guarded("stale_builds_root", GString::new, || {
+            let root = live_resolution().builds_root;
+            GString::from(&root.as_deref().map(path_string).unwrap_or_default())
         })
     }
 
@@ -158,11 +192,67 @@ fn guarded<T>(method: &str, fallback: impl FnOnce() -> T, body: impl FnOnce() ->
     })
 }
 
-/// The live cache directory, from Godot's OS name and the process
-/// environment.
+/// What the last live sweep of this process looked at.
+struct LiveSweep {
+    calls: u64,
+    builds_root: String,
+    rule: String,
+}
+
+static LAST_LIVE_SWEEP: Mutex<Option<LiveSweep>> = Mutex::new(None);
+
+/// Where uv's cache is for this process ([`crate::uv_cache_dir`]), from
+/// Godot's OS name.
+fn live_resolution() -> Resolution {
+    resolve_for_this_process(&Os::singleton().get_name().to_string())
+}
+
+/// The live builds directory to sweep now, if any (see
+/// [`resolve_live_sweep`]).
 fn live_builds_root() -> Option<PathBuf> {
-    let os_name = Os::singleton().get_name().to_string();
-    stale_builds_root(&os_name, |name| std::env::var_os(name))
+    resolve_live_sweep().builds_root
+}
+
+/// Resolves where a live sweep goes now, reports the resolution's warnings to
+/// the Output and records the call for `last_stale_builds_sweep`.
+fn resolve_live_sweep() -> Resolution {
+    let resolution = live_resolution();
+    for warning in &resolution.warnings {
+        godot_warn!("McpUvCacheCleanup: {warning}");
+    }
+    let mut last = LAST_LIVE_SWEEP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let calls = last.as_ref().map_or(0, |sweep| sweep.calls) + 1;
+    *last = Some(LiveSweep {
+        calls,
+        builds_root: resolution.builds_root.as_deref().map(path_string).unwrap_or_default(),
+        rule: resolution.rule.clone(),
+    });
+    resolution
+}
+
+/// A path as Godot shows it.
+fn path_string(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// The full report of a sweep of `root`, reported to the Output.
+fn report_of(root: &Path) -> VarDictionary {
+    let options = SweepOptions {
+        measure_bytes: true,
+        ..SweepOptions::default()
+    };
+    match sweep(root, &options) {
+        Ok(report) => {
+            report_to_output(root, &report, false, Verbosity::WarningsOnly);
+            report_to_dictionary(&report)
+        }
+        Err(err) => {
+            refusal_to_output(&err);
+            refused_report_dictionary(&err)
+        }
+    }
 }
 
 fn drop_in_options() -> CallOptions {

@@ -97,6 +97,15 @@ pub fn report_to_dictionary(report: &SweepReport) -> VarDictionary {
     )
 }
 
+/// `{calls, builds_root, rule}`: what the last live sweep looked at.
+pub fn live_sweep_dictionary(calls: u64, builds_root: &str, rule: &str) -> VarDictionary {
+    let mut dict = VarDictionary::new();
+    dict.set("calls", to_int(calls));
+    dict.set("builds_root", &GString::from(builds_root));
+    dict.set("rule", &GString::from(rule));
+    dict
+}
+
 /// The report of a sweep that could not start: zeros, and why in `errors`.
 pub fn refused_report_dictionary(err: &SweepError) -> VarDictionary {
     report_dictionary(

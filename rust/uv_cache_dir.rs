@@ -1,0 +1,308 @@
+//! Which cache directory uv uses on Windows, resolved as uv resolves it for
+//! the `uvx` that godot-ai starts from the editor (so from the editor's own
+//! environment and working directory).
+//!
+//! uv's order (uv's documentation, "Storage" and "Configuration files"; uv's
+//! `Cache::from_settings` and its settings resolution for `uv tool`
+//! commands, which read user- and system-level configuration only):
+//!
+//! 1. `UV_NO_CACHE` (or `no-cache = true` in a configuration file): a
+//!    throwaway cache, so there is no `builds-v0` to sweep;
+//! 2. `UV_CACHE_DIR`;
+//! 3. `cache-dir` in the configuration: the file `UV_CONFIG_FILE` names, or
+//!    else the user-level `%APPDATA%\uv\uv.toml` over the system-level
+//!    `%PROGRAMDATA%\uv\uv.toml`; `UV_NO_CONFIG` turns the files off;
+//! 4. `%LOCALAPPDATA%\uv\cache`;
+//! 5. `uv\cache` in the known folder `FOLDERID_LocalAppData`.
+//!
+//! Where uv itself would refuse to run (a configuration file that does not
+//! parse, a value of the wrong type, a variable uv cannot read), no `uvx`
+//! builds anything, so nothing is swept, with a warning naming the cause.
+//! Where uv's answer is not certain (a relative `cache-dir` in a file, an
+//! empty variable), nothing is swept either: never a directory uv would not
+//! use. The environment, the known folders and the files are inputs, so every
+//! rule is tested on any OS.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::known_folder::{known_folder, KnownFolder};
+use crate::location::WINDOWS_OS_NAME;
+
+/// The builds directory below uv's cache directory.
+pub const BUILDS_DIR: &str = "builds-v0";
+
+/// What the resolution reads: all of it injected, so tests control it.
+pub struct UvEnvironment<'a> {
+    /// `OS.get_name()`; only `"Windows"` resolves anything.
+    pub os_name: &'a str,
+    /// An environment variable, usually `std::env::var_os`.
+    pub var: &'a dyn Fn(&str) -> Option<OsString>,
+    /// A known folder's path, if Windows has it.
+    pub known_folder: &'a dyn Fn(KnownFolder) -> Option<PathBuf>,
+    /// The working directory `uvx` inherits, for a relative `UV_CACHE_DIR`.
+    pub current_dir: Option<PathBuf>,
+}
+
+/// The answer: the builds directory to sweep (or none), which rule decided,
+/// and what the user should know about the decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// `<cache>/builds-v0`, or `None` when nothing is to be swept.
+    pub builds_root: Option<PathBuf>,
+    /// The rule that decided, as the report shows it: `"UV_CACHE_DIR"`,
+    /// `"user uv.toml"`, `"LOCALAPPDATA"`, `"UV_NO_CACHE"`, `"not Windows"`…
+    pub rule: String,
+    /// Warnings for the Output, each naming the variable or file and what
+    /// was done instead.
+    pub warnings: Vec<String>,
+}
+
+impl Resolution {
+    fn sweep(cache_dir: PathBuf, rule: impl Into<String>, warnings: Vec<String>) -> Resolution {
+        Resolution {
+            builds_root: Some(cache_dir.join(BUILDS_DIR)),
+            rule: rule.into(),
+            warnings,
+        }
+    }
+
+    fn nothing(rule: impl Into<String>, warnings: Vec<String>) -> Resolution {
+        Resolution {
+            builds_root: None,
+            rule: rule.into(),
+            warnings,
+        }
+    }
+}
+
+/// Resolves uv's builds directory as the `uvx` this process starts would:
+/// from this process's environment, known folders and working directory.
+/// `os_name` is Godot's `OS.get_name()`.
+pub fn resolve_for_this_process(os_name: &str) -> Resolution {
+    resolve(&UvEnvironment {
+        os_name,
+        var: &|name| std::env::var_os(name),
+        known_folder: &known_folder,
+        current_dir: std::env::current_dir().ok(),
+    })
+}
+
+/// Resolves uv's builds directory for `env`; see the module documentation
+/// for the order.
+pub fn resolve(env: &UvEnvironment) -> Resolution {
+    if env.os_name != WINDOWS_OS_NAME {
+        return Resolution::nothing("not Windows", Vec::new());
+    }
+    let mut warnings = Vec::new();
+    let no_cache_env = match boolish(env, "UV_NO_CACHE") {
+        Ok(value) => value.unwrap_or(false),
+        Err(warning) => return refuse("UV_NO_CACHE", warning),
+    };
+    let cache_dir_env = match env_path(env, "UV_CACHE_DIR") {
+        Ok(value) => value,
+        Err(warning) => return refuse("UV_CACHE_DIR", warning),
+    };
+    let config = match read_configuration(env) {
+        Ok(config) => config,
+        Err((rule, warning)) => return refuse(&rule, warning),
+    };
+    if no_cache_env {
+        return Resolution::nothing("UV_NO_CACHE", warnings);
+    }
+    if let Some(source) = config.no_cache_from {
+        return Resolution::nothing(format!("no-cache in {source}"), warnings);
+    }
+    if let Some(dir) = cache_dir_env {
+        let dir = match (dir.is_absolute(), &env.current_dir) {
+            (true, _) => dir,
+            (false, Some(cwd)) => cwd.join(dir),
+            (false, None) => {
+                return refuse(
+                    "UV_CACHE_DIR",
+                    format!(
+                        "UV_CACHE_DIR is the relative path {} and the working directory is unknown",
+                        dir.display()
+                    ),
+                )
+            }
+        };
+        return Resolution::sweep(dir, "UV_CACHE_DIR", warnings);
+    }
+    if let Some((dir, source)) = config.cache_dir {
+        return Resolution::sweep(dir, source, warnings);
+    }
+    match non_empty(env, "LOCALAPPDATA") {
+        Some(local) => Resolution::sweep(PathBuf::from(local).join("uv").join("cache"), "LOCALAPPDATA", warnings),
+        None => match (env.known_folder)(KnownFolder::LocalAppData) {
+            Some(local) => {
+                if (env.var)("LOCALAPPDATA").is_some() {
+                    warnings.push(format!(
+                        "LOCALAPPDATA is set but empty; using the known folder FOLDERID_LocalAppData ({}), as uv does",
+                        local.display()
+                    ));
+                }
+                Resolution::sweep(local.join("uv").join("cache"), "FOLDERID_LocalAppData", warnings)
+            }
+            None => {
+                warnings.push(
+                    "LOCALAPPDATA is unset or empty and Windows has no FOLDERID_LocalAppData; uv's cache directory \
+                     is unknown, so nothing is swept"
+                        .to_owned(),
+                );
+                Resolution::nothing("no cache directory", warnings)
+            }
+        },
+    }
+}
+
+/// Nothing swept, with one warning that says so.
+fn refuse(rule: &str, warning: String) -> Resolution {
+    Resolution::nothing(
+        rule,
+        vec![format!(
+            "{warning}; uv's cache directory is unknown, so nothing is swept"
+        )],
+    )
+}
+
+/// The value of `name` unless unset or empty.
+fn non_empty(env: &UvEnvironment, name: &str) -> Option<OsString> {
+    (env.var)(name).filter(|value| !value.is_empty())
+}
+
+/// A path variable: `Ok(None)` when unset, an error when set but empty
+/// (uv's answer for an empty path is not documented).
+fn env_path(env: &UvEnvironment, name: &str) -> Result<Option<PathBuf>, String> {
+    match (env.var)(name) {
+        None => Ok(None),
+        Some(value) if value.is_empty() => Err(format!("{name} is set but empty")),
+        Some(value) => Ok(Some(PathBuf::from(value))),
+    }
+}
+
+/// A boolean variable as uv reads it (clap's boolish values, any case):
+/// `Ok(None)` when unset, an error for a value uv refuses to start with.
+fn boolish(env: &UvEnvironment, name: &str) -> Result<Option<bool>, String> {
+    let Some(value) = (env.var)(name) else {
+        return Ok(None);
+    };
+    match value.to_string_lossy().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "t" | "true" | "on" | "1" => Ok(Some(true)),
+        "n" | "no" | "f" | "false" | "off" | "0" => Ok(Some(false)),
+        other => Err(format!(
+            "{name} is \"{other}\", which uv does not accept as true or false"
+        )),
+    }
+}
+
+/// What the configuration files say about the cache.
+#[derive(Debug, Default)]
+struct Configuration {
+    /// `cache-dir` and the file it came from.
+    cache_dir: Option<(PathBuf, String)>,
+    /// The file that set `no-cache = true`, if any.
+    no_cache_from: Option<String>,
+}
+
+/// One configuration file's settings.
+#[derive(Debug, Default)]
+struct FileSettings {
+    cache_dir: Option<PathBuf>,
+    no_cache: Option<bool>,
+}
+
+/// Reads the configuration files uv reads for `uvx`, the first one listed
+/// winning for each setting. An error is `(rule, warning)`.
+fn read_configuration(env: &UvEnvironment) -> Result<Configuration, (String, String)> {
+    let files = match configuration_files(env) {
+        Ok(files) => files,
+        Err(warning) => return Err(("UV_CONFIG_FILE".to_owned(), warning)),
+    };
+    let mut config = Configuration::default();
+    for (path, label, required) in files {
+        let settings = read_settings(&path, &label, required).map_err(|warning| (label.clone(), warning))?;
+        if config.cache_dir.is_none() {
+            if let Some(dir) = settings.cache_dir {
+                config.cache_dir = Some((dir, label.clone()));
+            }
+        }
+        if config.no_cache_from.is_none() && settings.no_cache == Some(true) {
+            config.no_cache_from = Some(label);
+        }
+    }
+    Ok(config)
+}
+
+/// The configuration files to read, most important first, as
+/// `(path, label, required)`: a required file (named by `UV_CONFIG_FILE`)
+/// must exist.
+fn configuration_files(env: &UvEnvironment) -> Result<Vec<(PathBuf, String, bool)>, String> {
+    if let Some(file) = env_path(env, "UV_CONFIG_FILE")? {
+        return Ok(vec![(file, "UV_CONFIG_FILE".to_owned(), true)]);
+    }
+    if boolish(env, "UV_NO_CONFIG")?.unwrap_or(false) {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let folder = |name: &str, known: KnownFolder| {
+        non_empty(env, name)
+            .map(PathBuf::from)
+            .or_else(|| (env.known_folder)(known))
+    };
+    if let Some(app_data) = folder("APPDATA", KnownFolder::RoamingAppData) {
+        files.push((app_data.join("uv").join("uv.toml"), "user uv.toml".to_owned(), false));
+    }
+    if let Some(program_data) = folder("PROGRAMDATA", KnownFolder::ProgramData) {
+        files.push((
+            program_data.join("uv").join("uv.toml"),
+            "system uv.toml".to_owned(),
+            false,
+        ));
+    }
+    Ok(files)
+}
+
+/// Reads `cache-dir` and `no-cache` from the uv.toml at `path`. A missing
+/// optional file has no settings; anything uv would refuse is an error.
+fn read_settings(path: &Path, label: &str, required: bool) -> Result<FileSettings, String> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == io::ErrorKind::NotFound && !required => return Ok(FileSettings::default()),
+        Err(err) => return Err(format!("{label} {}: cannot be read: {err}", path.display())),
+    };
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| format!("{label} {}: not valid TOML: {}", path.display(), err.message()))?;
+    let cache_dir = match table.get("cache-dir") {
+        None => None,
+        Some(toml::Value::String(dir)) if Path::new(dir).is_absolute() => Some(PathBuf::from(dir)),
+        Some(toml::Value::String(dir)) => {
+            return Err(format!(
+                "{label} {}: cache-dir \"{dir}\" is relative, and uv's base for it is not documented",
+                path.display()
+            ))
+        }
+        Some(other) => {
+            return Err(format!(
+                "{label} {}: cache-dir must be a string, not a {}",
+                path.display(),
+                other.type_str()
+            ))
+        }
+    };
+    let no_cache = match table.get("no-cache") {
+        None => None,
+        Some(toml::Value::Boolean(value)) => Some(*value),
+        Some(other) => {
+            return Err(format!(
+                "{label} {}: no-cache must be a boolean, not a {}",
+                path.display(),
+                other.type_str()
+            ))
+        }
+    };
+    Ok(FileSettings { cache_dir, no_cache })
+}

@@ -1,0 +1,363 @@
+//! Which cache uv uses (`uv_cache_dir::resolve`), every rule of uv's order
+//! and every bad input, on a real filesystem: the environment, the known
+//! folders and the working directory are given, the uv.toml files are real
+//! files, so it runs off Windows too.
+
+mod common;
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use mcp_uv_cache_cleanup::known_folder::KnownFolder;
+use mcp_uv_cache_cleanup::uv_cache_dir::{resolve, Resolution, UvEnvironment};
+
+/// A Windows-like machine inside a scratch directory: AppData\Local,
+/// AppData\Roaming and ProgramData, and the variables pointing at them.
+struct Machine {
+    _scratch: Scratch,
+    root: PathBuf,
+    vars: HashMap<String, OsString>,
+    known_folders: bool,
+}
+
+impl Machine {
+    fn new(label: &str) -> Machine {
+        let scratch = Scratch::new(label);
+        let root = scratch.path().to_path_buf();
+        let mut machine = Machine {
+            _scratch: scratch,
+            root,
+            vars: HashMap::new(),
+            known_folders: true,
+        };
+        for (name, dir) in [
+            ("LOCALAPPDATA", "AppData/Local"),
+            ("APPDATA", "AppData/Roaming"),
+            ("PROGRAMDATA", "ProgramData"),
+        ] {
+            let path = machine.path(dir);
+            std::fs::create_dir_all(&path).unwrap();
+            machine.set(name, &path);
+        }
+        machine
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    fn set(&mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) {
+        self.vars.insert(name.to_owned(), value.as_ref().to_owned());
+    }
+
+    fn unset(&mut self, name: &str) {
+        self.vars.remove(name);
+    }
+
+    fn user_toml(&self, text: &str) -> PathBuf {
+        let file = self.path("AppData/Roaming/uv/uv.toml");
+        write(&file, text);
+        file
+    }
+
+    fn system_toml(&self, text: &str) -> PathBuf {
+        let file = self.path("ProgramData/uv/uv.toml");
+        write(&file, text);
+        file
+    }
+
+    fn resolve_on(&self, os_name: &str) -> Resolution {
+        let var = |name: &str| self.vars.get(name).cloned();
+        let known = |folder: KnownFolder| {
+            let dir = match folder {
+                KnownFolder::LocalAppData => "Known/Local",
+                KnownFolder::RoamingAppData => "Known/Roaming",
+                KnownFolder::ProgramData => "Known/ProgramData",
+            };
+            self.known_folders.then(|| self.path(dir))
+        };
+        resolve(&UvEnvironment {
+            os_name,
+            var: &var,
+            known_folder: &known,
+            current_dir: Some(self.path("project")),
+        })
+    }
+
+    fn resolve(&self) -> Resolution {
+        self.resolve_on("Windows")
+    }
+}
+
+fn builds(cache: &Path) -> Option<PathBuf> {
+    Some(cache.join("builds-v0"))
+}
+
+fn toml_path(path: &Path) -> String {
+    // A TOML basic string: backslashes of Windows paths escaped.
+    path.display().to_string().replace('\\', "\\\\")
+}
+
+#[track_caller]
+fn assert_swept(resolution: &Resolution, cache: &Path, rule: &str) {
+    assert_eq!(resolution.builds_root, builds(cache), "{resolution:?}");
+    assert_eq!(resolution.rule, rule, "{resolution:?}");
+}
+
+#[track_caller]
+fn assert_nothing(resolution: &Resolution, rule: &str, warning_part: Option<&str>) {
+    assert_eq!(resolution.builds_root, None, "{resolution:?}");
+    assert_eq!(resolution.rule, rule, "{resolution:?}");
+    match warning_part {
+        Some(part) => assert!(
+            resolution.warnings.len() == 1 && resolution.warnings[0].contains(part),
+            "want one warning with {part:?}: {resolution:?}"
+        ),
+        None => assert!(resolution.warnings.is_empty(), "{resolution:?}"),
+    }
+}
+
+// --- the order -------------------------------------------------------------
+
+#[test]
+fn the_default_is_localappdata() {
+    let machine = Machine::new("uvdir-default");
+    assert_swept(
+        &machine.resolve(),
+        &machine.path("AppData/Local/uv/cache"),
+        "LOCALAPPDATA",
+    );
+}
+
+#[test]
+fn without_localappdata_the_known_folder() {
+    let mut machine = Machine::new("uvdir-known");
+    machine.unset("LOCALAPPDATA");
+    let resolution = machine.resolve();
+    assert_swept(
+        &resolution,
+        &machine.path("Known/Local/uv/cache"),
+        "FOLDERID_LocalAppData",
+    );
+    assert!(resolution.warnings.is_empty());
+
+    machine.set("LOCALAPPDATA", "");
+    let resolution = machine.resolve();
+    assert_swept(
+        &resolution,
+        &machine.path("Known/Local/uv/cache"),
+        "FOLDERID_LocalAppData",
+    );
+    assert!(
+        resolution.warnings[0].contains("LOCALAPPDATA is set but empty"),
+        "{resolution:?}"
+    );
+
+    machine.known_folders = false;
+    assert_nothing(&machine.resolve(), "no cache directory", Some("LOCALAPPDATA"));
+}
+
+#[test]
+fn uv_cache_dir_comes_before_the_configuration_files() {
+    let mut machine = Machine::new("uvdir-env-first");
+    let env_cache = machine.path("D/uv-env");
+    machine.user_toml(&format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-user"))));
+    machine.set("UV_CACHE_DIR", &env_cache);
+    assert_swept(&machine.resolve(), &env_cache, "UV_CACHE_DIR");
+}
+
+#[test]
+fn a_relative_uv_cache_dir_is_relative_to_the_working_directory_uvx_inherits() {
+    let mut machine = Machine::new("uvdir-env-relative");
+    machine.set("UV_CACHE_DIR", "cache/uv");
+    assert_swept(&machine.resolve(), &machine.path("project/cache/uv"), "UV_CACHE_DIR");
+}
+
+#[test]
+fn the_user_file_comes_before_the_system_file_and_localappdata() {
+    let machine = Machine::new("uvdir-user");
+    machine.user_toml(&format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-user"))));
+    machine.system_toml(&format!(
+        "cache-dir = \"{}\"\n",
+        toml_path(&machine.path("D/uv-system"))
+    ));
+    assert_swept(&machine.resolve(), &machine.path("D/uv-user"), "user uv.toml");
+}
+
+#[test]
+fn the_system_file_applies_when_the_user_file_has_no_cache_dir() {
+    let machine = Machine::new("uvdir-system");
+    machine.user_toml("python-preference = \"managed\"\n");
+    machine.system_toml(&format!(
+        "cache-dir = \"{}\"\n",
+        toml_path(&machine.path("D/uv-system"))
+    ));
+    assert_swept(&machine.resolve(), &machine.path("D/uv-system"), "system uv.toml");
+}
+
+#[test]
+fn without_appdata_the_user_file_is_in_the_known_folder() {
+    let mut machine = Machine::new("uvdir-user-known");
+    machine.unset("APPDATA");
+    let file = machine.path("Known/Roaming/uv/uv.toml");
+    write(
+        &file,
+        &format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-known"))),
+    );
+    assert_swept(&machine.resolve(), &machine.path("D/uv-known"), "user uv.toml");
+}
+
+#[test]
+fn uv_config_file_replaces_both_files() {
+    let mut machine = Machine::new("uvdir-config-file");
+    machine.user_toml(&format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-user"))));
+    let named = machine.path("elsewhere/my-uv.toml");
+    write(
+        &named,
+        &format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-named"))),
+    );
+    machine.set("UV_CONFIG_FILE", &named);
+    assert_swept(&machine.resolve(), &machine.path("D/uv-named"), "UV_CONFIG_FILE");
+
+    // It applies even with UV_NO_CONFIG, as uv's --config-file does.
+    machine.set("UV_NO_CONFIG", "1");
+    assert_swept(&machine.resolve(), &machine.path("D/uv-named"), "UV_CONFIG_FILE");
+
+    // Without a cache-dir in it, the default, not the user file.
+    write(&named, "\n");
+    machine.unset("UV_NO_CONFIG");
+    assert_swept(
+        &machine.resolve(),
+        &machine.path("AppData/Local/uv/cache"),
+        "LOCALAPPDATA",
+    );
+}
+
+#[test]
+fn uv_no_config_turns_the_files_off() {
+    let mut machine = Machine::new("uvdir-no-config");
+    machine.user_toml(&format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-user"))));
+    for value in ["1", "true", "YES", "on"] {
+        machine.set("UV_NO_CONFIG", value);
+        assert_swept(
+            &machine.resolve(),
+            &machine.path("AppData/Local/uv/cache"),
+            "LOCALAPPDATA",
+        );
+    }
+    machine.set("UV_NO_CONFIG", "0");
+    assert_swept(&machine.resolve(), &machine.path("D/uv-user"), "user uv.toml");
+}
+
+#[test]
+fn no_cache_means_nothing_to_sweep() {
+    let mut machine = Machine::new("uvdir-no-cache");
+    machine.set("UV_CACHE_DIR", machine.path("D/uv-env"));
+    for value in ["1", "true", "Y", "on"] {
+        machine.set("UV_NO_CACHE", value);
+        assert_nothing(&machine.resolve(), "UV_NO_CACHE", None);
+    }
+    machine.set("UV_NO_CACHE", "false");
+    assert_swept(&machine.resolve(), &machine.path("D/uv-env"), "UV_CACHE_DIR");
+
+    machine.unset("UV_CACHE_DIR");
+    machine.unset("UV_NO_CACHE");
+    machine.system_toml("no-cache = true\n");
+    assert_nothing(&machine.resolve(), "no-cache in system uv.toml", None);
+}
+
+#[test]
+fn other_systems_never_resolve() {
+    let mut machine = Machine::new("uvdir-other-os");
+    machine.set("UV_CACHE_DIR", machine.path("D/uv-env"));
+    for os in ["Linux", "macOS", "FreeBSD", "Android", "iOS", "Web", "windows", ""] {
+        assert_nothing(&machine.resolve_on(os), "not Windows", None);
+    }
+}
+
+// --- bad input: nothing swept, one warning naming the cause -----------------
+
+#[test]
+fn a_file_that_does_not_parse_sweeps_nothing() {
+    let machine = Machine::new("uvdir-bad-toml");
+    let file = machine.user_toml("cache-dir = \"unterminated\n");
+    let resolution = machine.resolve();
+    assert_nothing(&resolution, "user uv.toml", Some("not valid TOML"));
+    assert!(
+        resolution.warnings[0].contains(&file.display().to_string()),
+        "{resolution:?}"
+    );
+    assert!(resolution.warnings[0].contains("nothing is swept"), "{resolution:?}");
+}
+
+#[test]
+fn a_cache_dir_that_is_not_a_string_sweeps_nothing() {
+    let machine = Machine::new("uvdir-not-string");
+    machine.system_toml("cache-dir = 42\n");
+    assert_nothing(
+        &machine.resolve(),
+        "system uv.toml",
+        Some("cache-dir must be a string, not a integer"),
+    );
+}
+
+#[test]
+fn a_no_cache_that_is_not_a_boolean_sweeps_nothing() {
+    let machine = Machine::new("uvdir-no-cache-type");
+    machine.user_toml("no-cache = \"yes\"\n");
+    assert_nothing(&machine.resolve(), "user uv.toml", Some("no-cache must be a boolean"));
+}
+
+#[test]
+fn a_relative_cache_dir_in_a_file_sweeps_nothing() {
+    let machine = Machine::new("uvdir-relative-file");
+    machine.user_toml("cache-dir = \"uv-cache\"\n");
+    assert_nothing(&machine.resolve(), "user uv.toml", Some("is relative"));
+}
+
+#[test]
+fn a_file_named_by_uv_config_file_must_exist() {
+    let mut machine = Machine::new("uvdir-config-missing");
+    machine.set("UV_CONFIG_FILE", machine.path("missing/uv.toml"));
+    assert_nothing(&machine.resolve(), "UV_CONFIG_FILE", Some("cannot be read"));
+}
+
+#[test]
+fn a_file_that_cannot_be_read_sweeps_nothing() {
+    let machine = Machine::new("uvdir-unreadable");
+    // A directory where the file should be: reading it fails, not "missing".
+    std::fs::create_dir_all(machine.path("AppData/Roaming/uv/uv.toml")).unwrap();
+    assert_nothing(&machine.resolve(), "user uv.toml", Some("cannot be read"));
+}
+
+#[test]
+fn empty_variables_sweep_nothing_or_fall_back_as_uv_does() {
+    for name in ["UV_CACHE_DIR", "UV_CONFIG_FILE"] {
+        let mut machine = Machine::new("uvdir-empty");
+        machine.set(name, "");
+        assert_nothing(&machine.resolve(), name, Some(&format!("{name} is set but empty")));
+    }
+    // An empty APPDATA falls back to the known folder for the user file.
+    let mut machine = Machine::new("uvdir-empty-appdata");
+    machine.set("APPDATA", "");
+    write(
+        machine.path("Known/Roaming/uv/uv.toml"),
+        &format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-known"))),
+    );
+    assert_swept(&machine.resolve(), &machine.path("D/uv-known"), "user uv.toml");
+}
+
+#[test]
+fn boolean_variables_uv_would_refuse_sweep_nothing() {
+    for name in ["UV_NO_CACHE", "UV_NO_CONFIG"] {
+        for value in ["", "maybe", "2"] {
+            let mut machine = Machine::new("uvdir-bad-bool");
+            machine.set(name, value);
+            let resolution = machine.resolve();
+            assert_eq!(resolution.builds_root, None, "{name}={value:?}: {resolution:?}");
+            assert!(resolution.warnings[0].contains(name), "{resolution:?}");
+        }
+    }
+}
