@@ -4,9 +4,10 @@
 #
 #   tests/godot_ai_coexistence.sh linux|windows
 #
-# Builds a project from tests/godot_ai_project/ (godot-ai's layout: its file
-# declares `class_name McpUvCacheCleanup`, plugin.gd and server_lifecycle.gd
-# preload it), adds the addon and the test harness, and runs
+# Builds a project from tests/godot_ai_project/ (godot-ai's layout: its real
+# utils/uv_cache_cleanup.gd from ../shared/godot-ai, which declares
+# `class_name McpUvCacheCleanup`, and stand-ins of plugin.gd and
+# server_lifecycle.gd that preload it), adds the addon and the test harness, and runs
 # tests/coexistence_tests.gd in three stages, each a fresh start of Godot:
 #
 # 1. conflict:  godot-ai as it ships. Everything compiles and sweeps, the
@@ -24,12 +25,21 @@ source tests/godot_engines.sh
 
 platform="${1:?usage: tests/godot_ai_coexistence.sh linux|windows}"
 engine="$(engine_for "$platform")" || exit 0
+GODOT_AI="${GODOT_AI:-../shared/godot-ai/addons/godot_ai}"
+if [[ ! -f "$GODOT_AI/utils/uv_cache_cleanup.gd" ]]; then
+    echo "SKIPPED: godot-ai coexistence on $platform (no godot-ai plugin at $GODOT_AI)"
+    exit 0
+fi
 echo "godot_ai_coexistence: $platform engine $engine"
 
 scratch="$(mktemp -d)"
 trap 'wine_cleanup; rm -rf "$scratch"' EXIT
 project="$scratch/project"
 cp -R tests/godot_ai_project "$project"
+# godot-ai's own sweeper, unmodified; the two scripts that preload it are
+# stand-ins, as the real ones extend EditorPlugin, which templates lack (the
+# real plugin runs in tests/godot_ai_editor.sh).
+cp "$GODOT_AI/utils/uv_cache_cleanup.gd" "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 cp godot_project/tests/{suite.gd,suite.tscn,test_case.gd,fs_util.gd} "$project/tests/"
 prepare_project "$project"
 [[ "$platform" == windows ]] && make_wine_prefix "$scratch/prefix"

@@ -212,11 +212,14 @@ enable_editor_plugin() {
 
 # Runs the editor headless on PROJECT with MODE (--import or --editor), any
 # further arguments after `--`, printing and saving the output to LOG.
-# Returns the editor's exit code.
+# Returns the editor's exit code. $GODOT_EDITOR_FLAGS adds engine flags (for
+# a look by hand: GODOT_EDITOR_FLAGS=--verbose names what leaks at exit).
 run_editor() {
     local editor="$1" project="$2" log="$3" mode="$4"
     shift 4
-    timeout "$ENGINE_TIMEOUT_SEC" "$editor" --headless "$mode" --path "$project" -- "$@" 2>&1 | tee "$log"
+    # shellcheck disable=SC2086 # word splitting wanted: a list of flags
+    timeout "$ENGINE_TIMEOUT_SEC" "$editor" --headless "$mode" ${GODOT_EDITOR_FLAGS:-} --path "$project" -- "$@" \
+        2>&1 | tee "$log"
     return "${PIPESTATUS[0]}"
 }
 

@@ -22,6 +22,10 @@ Usage: godot_log.py LOG [--no-summary] [--allow-warning PART]... [--expect-failu
   --no-summary           a run that runs no suite (an import): every check but
                          the summary line.
   --allow-warning PART   a WARNING: line containing PART is expected.
+  --leaks-of PREFIX      leaks at exit are another project's: accepted if the
+                         run was --verbose and every resource still in use is
+                         under PREFIX (res://addons/godot_ai/) and no leaked
+                         instance is of our classes.
   --expect-failure WORD  invert: exit 0 only if the run was rejected and the
                          reasons mention WORD (proves the checks can fail).
 """
@@ -37,6 +41,10 @@ ERROR = "ERROR: "
 WARNING = "WARNING: "
 CRASH = "Program crashed"
 LEAKS = ("leaked at exit", "still in use at exit", "in use exist at exit")
+# What --verbose names of each leak.
+LEAKED_RESOURCE = re.compile(r"^Resource still in use: (\S+)")
+LEAKED_INSTANCE = re.compile(r"^Leaked instance: (\w+):")
+OUR_CLASSES = ("McpUvCacheCleanup", "McpUvCacheSweep")
 # Lines the engine build itself prints on every start, whatever the project
 # (../shared/godot/README.md): the 4.7 editor was built without fontconfig.
 ENGINE_BUILD_ERRORS = ("Godot was compiled without fontconfig, system font support is disabled.",)
@@ -44,9 +52,11 @@ ENGINE_BUILD_ERRORS = ("Godot was compiled without fontconfig, system font suppo
 ENGINE_BUILD_WARNINGS = ("Some locales are not properly supported by selected Text Server and are disabled.",)
 
 
-def problems_in(lines, allowed_warnings=(), needs_summary=True):
+def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None):
     """Returns the reasons to reject the run, each naming the line and test."""
     problems = []
+    leak_lines = []
+    leak_details = 0
     declared = {}
     awaited_warnings = []
     expected_warnings = set(allowed_warnings) | set(ENGINE_BUILD_WARNINGS)
@@ -68,7 +78,16 @@ def problems_in(lines, allowed_warnings=(), needs_summary=True):
         if CRASH in line:
             report(f"line {number}: the engine crashed: {line.strip()}")
         elif any(leak in line for leak in LEAKS):
-            report(f"line {number}: leak at exit: {line.strip()}")
+            leak_lines.append(f"line {number}: leak at exit: {line.strip()}")
+        elif LEAKED_RESOURCE.match(line) and leaks_of is not None:
+            leak_details += 1
+            path = LEAKED_RESOURCE.match(line).group(1)
+            if not path.startswith(leaks_of):
+                report(f"line {number}: leak at exit, not under {leaks_of}: {line.strip()}")
+        elif LEAKED_INSTANCE.match(line) and leaks_of is not None:
+            leak_details += 1
+            if LEAKED_INSTANCE.match(line).group(1) in OUR_CLASSES:
+                report(f"line {number}: leak at exit of our class: {line.strip()}")
         elif line.startswith(EXPECTED):
             declared.setdefault(line[len(EXPECTED):], 0)
         elif line.startswith(EXPECTED_WARNING):
@@ -90,6 +109,8 @@ def problems_in(lines, allowed_warnings=(), needs_summary=True):
                 declared[text] += 1
             else:
                 report(f"line {number}: unexpected {line.strip()}")
+    if leak_lines and (leaks_of is None or leak_details == 0):
+        problems.extend(leak_lines)
     problems.extend(unattributed)
     problems.extend(
         f"declared error never appeared: {text}" for text, seen in declared.items() if seen == 0
@@ -105,10 +126,12 @@ def problems_in(lines, allowed_warnings=(), needs_summary=True):
 def main(argv):
     args = [arg for arg in argv[1:] if arg != "--no-summary"]
     needs_summary = len(args) == len(argv) - 1
-    allowed, expect_failure = [], None
-    while len(args) >= 3 and args[-2] in ("--allow-warning", "--expect-failure"):
+    allowed, expect_failure, leaks_of = [], None, None
+    while len(args) >= 3 and args[-2] in ("--allow-warning", "--expect-failure", "--leaks-of"):
         if args[-2] == "--allow-warning":
             allowed.append(args[-1])
+        elif args[-2] == "--leaks-of":
+            leaks_of = args[-1]
         elif expect_failure is None:
             expect_failure = args[-1]
         else:
@@ -118,7 +141,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     with open(args[0], encoding="utf-8", errors="replace") as log:
-        problems = problems_in(log, allowed, needs_summary)
+        problems = problems_in(log, allowed, needs_summary, leaks_of)
     if expect_failure is not None:
         word = expect_failure
         if any(word in problem for problem in problems):

@@ -13,7 +13,8 @@
 #    $GODOT_WINDOWS replace that OS's list), one SKIPPED line for each engine
 #    that is not there: the suite (tests/godot_suite.sh), our addon next to a
 #    godot-ai-shaped project (tests/godot_ai_coexistence.sh), and on an
-#    editor the editor stages (tests/godot_editor.sh).
+#    editor the editor stages (tests/godot_editor.sh) and the real godot-ai
+#    plugin in the editor (tests/godot_ai_editor.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,5 +67,6 @@ for row in "${engines[@]}"; do
     env "$engine_var=$path" tests/godot_ai_coexistence.sh "$os"
     if [[ "$kind" == editor ]]; then
         GODOT_EDITOR="$path" tests/godot_editor.sh
+        GODOT_EDITOR="$path" tests/godot_ai_editor.sh
     fi
 done
