@@ -51,7 +51,7 @@ static PRINT_WARNING: OnceLock<sys::GDExtensionInterfacePrintWarning> = OnceLock
 static REGISTER_MAIN_LOOP_CALLBACKS: OnceLock<Option<RegisterMainLoopCallbacks>> = OnceLock::new();
 
 /// Godot 4.5's `GDExtensionMainLoopCallbacks`; the extension is built against
-/// the 4.2 API, whose bindings do not have it.
+/// the 4.3 API, whose bindings do not have it.
 #[repr(C)]
 struct MainLoopCallbacks {
     startup: Option<unsafe extern "C" fn()>,

@@ -10,7 +10,7 @@ extends RefCounted
 ##
 ## When the native `McpUvCacheCleanup` is registered, the two purges forward
 ## to it (looked up by name at run time: GDScript cannot name a class that may
-## not exist, on any Godot from 4.2). Otherwise, say on a platform with no
+## not exist, on any Godot from 4.3). Otherwise, say on a platform with no
 ## native library, this file sweeps in GDScript by the same rules, and gives
 ## the same Dictionary: `.tmp*` directories (never links, never files) are
 ## renamed to a free `_dead_*` name, every `_dead_*` directory is removed
