@@ -219,11 +219,25 @@ func test_uv_cache_dir_is_swept_and_localappdata_left_alone() -> void:
 	var default_root := _live_builds_root()
 	if default_root.is_empty():
 		return
-	var cache := ProjectSettings.globalize_path(scratch("uv_cache_dir")).path_join("uv-elsewhere")
+	var base := ProjectSettings.globalize_path(scratch("uv_cache_dir"))
+	var cache := base.path_join("uv-elsewhere")
 	var root := cache.path_join("builds-v0")
 	_fill_live_cache(root)
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
-	var env := {"UV_CACHE_DIR": cache.replace("/", "\\"), "UV_CONFIG_FILE": "", "UV_NO_CACHE": ""}
+	# A user uv.toml naming a third cache: UV_CACHE_DIR comes first in uv's
+	# order, so that one must be left alone too.
+	var toml_cache := base.path_join("uv-from-toml")
+	FsUtil.make_venv(toml_cache.path_join("builds-v0/.tmpToml"))
+	var app_data := base.path_join("Roaming")
+	var toml_value := toml_cache.replace("/", "\\\\")
+	FsUtil.write_file(app_data.path_join("uv/uv.toml"), 'cache-dir = "%s"\n' % toml_value)
+	var env := {
+		"UV_CACHE_DIR": cache.replace("/", "\\"),
+		"APPDATA": app_data.replace("/", "\\"),
+		"UV_CONFIG_FILE": "",
+		"UV_NO_CONFIG": "",
+		"UV_NO_CACHE": "",
+	}
 	_with_environment(env, func() -> void:
 		expect_eq(McpUvCacheCleanup.stale_builds_root().replace("\\", "/"), root, "stale_builds_root")
 		expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
@@ -233,6 +247,8 @@ func test_uv_cache_dir_is_swept_and_localappdata_left_alone() -> void:
 	)
 	var untouched := PackedStringArray([".tmpDefault"])
 	expect_eq(FsUtil.names_in(default_root), untouched, "%LOCALAPPDATA% cache untouched")
+	var toml_left := FsUtil.names_in(toml_cache.path_join("builds-v0"))
+	expect_eq(toml_left, PackedStringArray([".tmpToml"]), "the uv.toml cache untouched")
 
 
 func test_a_user_uv_toml_cache_dir_is_swept() -> void:
