@@ -59,3 +59,49 @@ fn the_path_backend_removes_deep_trees_within_path_limits() {
     assert_eq!(sweep_counts(&root, Backend::Paths), counts(1, 1, 1, 0));
     assert!(names_in(&root).is_empty());
 }
+
+/// A dry run of a tree deeper than the handles the walk keeps open: climbing
+/// back to a level whose handle was closed, the walk reopens it and must
+/// resume its listing where it left it (nothing was removed, so reading from
+/// the start would count entries twice, and skipping would miss some). Each
+/// level has files and a leaf directory beside the branch that goes on, in
+/// whatever order the filesystem lists them.
+#[test]
+fn a_dry_run_of_a_deep_wide_tree_counts_every_file_once() {
+    const LEVELS: usize = 80;
+    for backend in backends() {
+        let scratch = Scratch::new("deep-dry-run");
+        let root = scratch.dir("builds-v0");
+        let mut level = root.join(".tmpWide");
+        for index in 0..LEVELS {
+            for file in ["a.py", "m.py", "z.py"] {
+                write(level.join(file), "x");
+            }
+            write(level.join("leaf").join(format!("l{index}.txt")), "x");
+            level.push("next");
+        }
+        std::fs::create_dir_all(&level).unwrap();
+        let options = mcp_uv_cache_cleanup::SweepOptions {
+            dry_run: true,
+            ..options_for(backend)
+        };
+
+        // A walk that resumes at the wrong place can go round for ever: on
+        // a thread, with a deadline, so that it fails instead of hanging.
+        let (done, finished) = std::sync::mpsc::channel();
+        let walked_root = root.clone();
+        std::thread::spawn(move || done.send(mcp_uv_cache_cleanup::sweep(&walked_root, &options)));
+        let report = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{backend:?}: the dry run did not finish within 60 s"))
+            .unwrap();
+
+        assert_eq!(report.removal.files_removed, (LEVELS * 4) as u64, "{backend:?}");
+        assert!(
+            report.errors.kept().is_empty(),
+            "{backend:?}: {:?}",
+            report.errors.kept()
+        );
+        assert_eq!(names_in(&root), [".tmpWide"], "{backend:?}: a dry run changes nothing");
+    }
+}

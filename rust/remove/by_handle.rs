@@ -30,9 +30,10 @@ use crate::error::{ErrorLog, Operation, SweepError};
 const MAX_OPEN_LEVELS: usize = 32;
 
 /// Owner write and search permission: what unlinking from a directory needs.
-const OWNER_WRITE_SEARCH: u32 = 0o300;
+/// (Flags, not a number: `mode_t` is 32 bits on Linux and 16 on macOS.)
+const OWNER_WRITE_SEARCH: Mode = Mode::WUSR.union(Mode::XUSR);
 /// Owner read, write and search permission: what listing and emptying needs.
-const OWNER_ALL: u32 = 0o700;
+const OWNER_ALL: Mode = Mode::RWXU;
 
 /// One directory on the walk's stack.
 struct Frame {
@@ -42,8 +43,9 @@ struct Frame {
     name: OsString,
     /// Device and inode, to recognise it when reopening through `..`.
     id: (u64, u64),
-    /// Where its listing was when the walk went down from it.
-    resume_offset: i64,
+    /// The entry the walk went down into from it: in a dry run, where its
+    /// listing resumes once reopened (see [`reopen_parent`]).
+    resume_after: Option<OsString>,
     /// Entries that could not be removed: not to be tried again in this walk.
     given_up: Vec<OsString>,
 }
@@ -79,7 +81,7 @@ pub fn remove_tree(
             next_entry(dir, &top.given_up)
         };
         match next {
-            Some(Ok((name, file_type, offset))) => {
+            Some(Ok((name, file_type))) => {
                 let top_fd = frame_fd(&stack[depth]);
                 let is_dir = match file_type {
                     FileType::Directory => true,
@@ -90,7 +92,7 @@ pub fn remove_tree(
                 if is_dir {
                     match enter_dir(top_fd, &name, settings.dry_run) {
                         Ok(Some(child)) => {
-                            stack[depth].resume_offset = offset;
+                            stack[depth].resume_after = Some(name.clone());
                             path.push(&name);
                             stack.push(child);
                             let closable = stack.len().checked_sub(MAX_OPEN_LEVELS + 1);
@@ -197,10 +199,16 @@ fn reopen_parent(child: &Frame, parent: &Frame, dry_run: bool) -> io::Result<Dir
     }
     let mut dir = Dir::new(fd)?;
     // In a dry run nothing was removed, so the listing must resume where it
-    // was. When removing, reading again from the start is exact: what was
-    // removed is gone and what failed is in `given_up`.
+    // was: past the entry the walk went down into. It is found by name, not
+    // by a seek offset, which not every system gives (Apple's `readdir` has
+    // none that `seekdir` takes back after a reopen); in a directory nothing
+    // changed, a new listing returns the same entries in the same order. When
+    // removing, reading again from the start is exact: what was removed is
+    // gone and what failed is in `given_up`.
     if dry_run {
-        dir.seek(parent.resume_offset)?;
+        if let Some(after) = &parent.resume_after {
+            skip_past(&mut dir, after)?;
+        }
     }
     Ok(dir)
 }
@@ -211,7 +219,7 @@ fn new_frame(fd: OwnedFd, name: OsString) -> rustix::io::Result<Frame> {
         dir: Some(Dir::new(fd)?),
         name,
         id: (stat.st_dev as u64, stat.st_ino as u64),
-        resume_offset: 0,
+        resume_after: None,
         given_up: Vec::new(),
     })
 }
@@ -224,8 +232,19 @@ fn frame_fd(frame: &Frame) -> BorrowedFd<'_> {
         .expect("frames in use are open")
 }
 
+/// Reads `dir` up to and including the entry `name` (to its end if `name`
+/// is gone).
+fn skip_past(dir: &mut Dir, name: &OsStr) -> rustix::io::Result<()> {
+    while let Some(entry) = dir.read() {
+        if OsStr::from_bytes(entry?.file_name().to_bytes()) == name {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// The next entry of `dir` that is neither `.`, `..` nor given up on.
-fn next_entry(dir: &mut Dir, given_up: &[OsString]) -> Option<rustix::io::Result<(OsString, FileType, i64)>> {
+fn next_entry(dir: &mut Dir, given_up: &[OsString]) -> Option<rustix::io::Result<(OsString, FileType)>> {
     loop {
         let entry = match dir.read()? {
             Ok(entry) => entry,
@@ -235,7 +254,7 @@ fn next_entry(dir: &mut Dir, given_up: &[OsString]) -> Option<rustix::io::Result
         if name == "." || name == ".." || given_up.iter().any(|g| g == name) {
             continue;
         }
-        return Some(Ok((name.to_owned(), entry.file_type(), entry.offset())));
+        return Some(Ok((name.to_owned(), entry.file_type())));
     }
 }
 
@@ -266,7 +285,7 @@ fn enter_dir(at: BorrowedFd<'_>, name: &OsStr, dry_run: bool) -> rustix::io::Res
             rfs::chmodat(
                 at,
                 name,
-                Mode::from_raw_mode(stat.st_mode | OWNER_ALL),
+                Mode::from_raw_mode(stat.st_mode) | OWNER_ALL,
                 AtFlags::empty(),
             )?;
             open_dir(at, Path::new(name))
@@ -313,11 +332,11 @@ fn remove_non_dir(
 fn with_write_retry(dir: BorrowedFd<'_>, op: impl Fn() -> rustix::io::Result<()>) -> rustix::io::Result<()> {
     match op() {
         Err(Errno::ACCESS) => {
-            let mode = rfs::fstat(dir)?.st_mode;
-            if mode & OWNER_WRITE_SEARCH == OWNER_WRITE_SEARCH {
+            let mode = Mode::from_raw_mode(rfs::fstat(dir)?.st_mode);
+            if mode.contains(OWNER_WRITE_SEARCH) {
                 return Err(Errno::ACCESS);
             }
-            rfs::fchmod(dir, Mode::from_raw_mode(mode | OWNER_WRITE_SEARCH))?;
+            rfs::fchmod(dir, mode | OWNER_WRITE_SEARCH)?;
             op()
         }
         other => other,
