@@ -56,14 +56,16 @@ impl Machine {
         self.vars.remove(name);
     }
 
+    /// Writes the user uv.toml, at the path the resolution builds from
+    /// `APPDATA` (component by component, so it also matches on Windows).
     fn user_toml(&self, text: &str) -> PathBuf {
-        let file = self.path("AppData/Roaming/uv/uv.toml");
+        let file = self.path("AppData/Roaming").join("uv").join("uv.toml");
         write(&file, text);
         file
     }
 
     fn system_toml(&self, text: &str) -> PathBuf {
-        let file = self.path("ProgramData/uv/uv.toml");
+        let file = self.path("ProgramData").join("uv").join("uv.toml");
         write(&file, text);
         file
     }
