@@ -215,6 +215,27 @@ func _with_environment(overrides: Dictionary, body: Callable) -> void:
 			OS.set_environment(name, saved[name])
 
 
+## `overrides` on top of every variable uv reads for its cache unset ("").
+func _uv_environment(overrides: Dictionary) -> Dictionary:
+	var env := {
+		"UV_CACHE_DIR": "",
+		"UV_CONFIG_FILE": "",
+		"UV_NO_CONFIG": "",
+		"UV_NO_CACHE": "",
+	}
+	env.merge(overrides, true)
+	return env
+
+
+## Writes a user-level uv.toml under `base`/Roaming whose cache-dir is
+## `cache`; returns that Roaming folder as a Windows path, for APPDATA.
+func _user_uv_toml(base: String, cache: String) -> String:
+	var app_data := base.path_join("Roaming")
+	var toml_value := cache.replace("/", "\\\\")
+	FsUtil.write_file(app_data.path_join("uv/uv.toml"), 'cache-dir = "%s"\n' % toml_value)
+	return app_data.replace("/", "\\")
+
+
 func test_uv_cache_dir_is_swept_and_localappdata_left_alone() -> void:
 	var default_root := _live_builds_root()
 	if default_root.is_empty():
@@ -228,16 +249,10 @@ func test_uv_cache_dir_is_swept_and_localappdata_left_alone() -> void:
 	# order, so that one must be left alone too.
 	var toml_cache := base.path_join("uv-from-toml")
 	FsUtil.make_venv(toml_cache.path_join("builds-v0/.tmpToml"))
-	var app_data := base.path_join("Roaming")
-	var toml_value := toml_cache.replace("/", "\\\\")
-	FsUtil.write_file(app_data.path_join("uv/uv.toml"), 'cache-dir = "%s"\n' % toml_value)
-	var env := {
+	var env := _uv_environment({
 		"UV_CACHE_DIR": cache.replace("/", "\\"),
-		"APPDATA": app_data.replace("/", "\\"),
-		"UV_CONFIG_FILE": "",
-		"UV_NO_CONFIG": "",
-		"UV_NO_CACHE": "",
-	}
+		"APPDATA": _user_uv_toml(base, toml_cache),
+	})
 	_with_environment(env, func() -> void:
 		expect_eq(McpUvCacheCleanup.stale_builds_root().replace("\\", "/"), root, "stale_builds_root")
 		expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
@@ -260,16 +275,7 @@ func test_a_user_uv_toml_cache_dir_is_swept() -> void:
 	var root := cache.path_join("builds-v0")
 	_fill_live_cache(root)
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
-	var app_data := base.path_join("Roaming")
-	var toml_value := cache.replace("/", "\\\\")
-	FsUtil.write_file(app_data.path_join("uv/uv.toml"), 'cache-dir = "%s"\n' % toml_value)
-	var env := {
-		"APPDATA": app_data.replace("/", "\\"),
-		"UV_CACHE_DIR": "",
-		"UV_CONFIG_FILE": "",
-		"UV_NO_CONFIG": "",
-		"UV_NO_CACHE": "",
-	}
+	var env := _uv_environment({"APPDATA": _user_uv_toml(base, cache)})
 	_with_environment(env, func() -> void:
 		expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
 		_expect_survivors(root, "user uv.toml")
