@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use godot::classes::ProjectSettings;
+use godot::classes::Engine;
 use godot::prelude::*;
 
 use crate::error::SweepError;
@@ -60,8 +60,22 @@ pub fn root_argument(value: &Variant) -> Result<PathBuf, ArgumentError> {
     if climbs_out_of_godot_tree(&text) {
         return Err(ArgumentError::RootClimbsOut { path: text });
     }
-    let global = ProjectSettings::singleton().globalize_path(&path);
-    Ok(PathBuf::from(global.to_string()))
+    Ok(PathBuf::from(globalize_path(&path).to_string()))
+}
+
+/// `ProjectSettings.globalize_path(path)`, called by name: the crate builds
+/// gdext's minimal class set (no `__codegen-full`, a third of the compile
+/// time), which has no `ProjectSettings` type. A Godot without the singleton
+/// (none ships one) gives the path unchanged.
+fn globalize_path(path: &GString) -> GString {
+    let engine = Engine::singleton();
+    if !engine.has_singleton("ProjectSettings") {
+        return path.clone();
+    }
+    match engine.get_singleton("ProjectSettings") {
+        Some(mut settings) => settings.call("globalize_path", &[path.to_variant()]).to(),
+        None => path.clone(),
+    }
 }
 
 /// Reads the `options` argument, a Dictionary, on top of the default sweep
