@@ -1,30 +1,47 @@
 #!/usr/bin/env bash
-# Builds the native addon (release) for this machine into
-# addons/mcp_uv_cache_cleanup/bin/, then runs a demo sweep on a generated
-# sample cache and prints the Dictionary the Godot method would return.
+# Builds the native addon (release) for the machine it runs on, with its own
+# toolchain (cargo, no cross tools), into addons/mcp_uv_cache_cleanup/bin/,
+# then runs a demo sweep on a generated sample cache and prints the
+# Dictionary the Godot method would return. The quick start for a developer
+# on any OS; every shipped library, as released, comes from
+# scripts/build-libraries.sh.
 #
 #   scripts/build-addon.sh            build + demo
-#   scripts/build-addon.sh --no-demo  build only (used by the test runner)
+#   scripts/build-addon.sh --no-demo  build only
 #
-# Two libraries, as the .gdextension names them: the editor's, with the
-# classes' help pages (feature editor-docs), and the one export templates
-# load, without them (gdext warns when a template loads docs).
+# Two libraries, as the .gdextension names them (scripts/library_names.sh):
+# the editor's, with the classes' help pages (feature editor-docs), and the
+# one export templates load, without them (gdext warns when a template loads
+# docs). On macOS both CPU slices (rustup targets x86_64-apple-darwin and
+# aarch64-apple-darwin) go into one universal file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/library_names.sh
 
-case "$(uname -s)" in
-    Linux*) os=linux ;;
-    Darwin*) os=macos ;;
-    MINGW* | MSYS* | CYGWIN*) os=windows ;;
-    *) echo "build-addon: unsupported host $(uname -s)" >&2; exit 1 ;;
-esac
+platform="$(host_platform)" || {
+    echo "build-addon: unsupported host $(uname -s) $(uname -m)" >&2
+    exit 1
+}
+os="$(platform_os "$platform")"
 bin=addons/mcp_uv_cache_cleanup/bin
 mkdir -p "$bin"
-for variant in template editor; do
-    cargo build --release --lib $(variant_features "$variant")
-    cp "target/release/$(cargo_library_name "$os")" "$bin/$(shipped_library_name "$os" "$variant")"
-    echo "built $bin/$(shipped_library_name "$os" "$variant")"
+for variant in "${VARIANTS[@]}"; do
+    shipped="$bin/$(shipped_library_name "$platform" "$variant")"
+    if [[ "$os" == macos ]]; then
+        slices=()
+        for target in $(platform_rust_targets "$platform"); do
+            minimum="$MACOS_MIN_ARM64"
+            [[ "$target" == x86_64-* ]] && minimum="$MACOS_MIN_X86_64"
+            MACOSX_DEPLOYMENT_TARGET="$minimum" \
+                cargo build --release --lib --target "$target" $(variant_features "$variant")
+            slices+=("target/$target/release/$(cargo_library_name macos)")
+        done
+        lipo -create -output "$shipped" "${slices[@]}"
+    else
+        cargo build --release --lib $(variant_features "$variant")
+        cp "target/release/$(cargo_library_name "$os")" "$shipped"
+    fi
+    echo "built $shipped"
 done
 
 if [[ "${1:-}" != "--no-demo" ]]; then

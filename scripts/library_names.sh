@@ -1,8 +1,51 @@
-# Sourced by the build scripts: the names of the libraries, in one place.
+# Sourced by the build and test scripts: every library the addon ships, and
+# its name, in one place.
+#
+# A platform is OS-ARCH with Godot's names for both (the feature tags the
+# .gdextension uses): linux-x86_64, linux-arm64, windows-x86_64,
+# windows-arm64, and macos-universal (x86_64 and arm64 in one file; Godot's
+# macOS entries carry no arch tag).
 #
 # Each platform ships two builds of the same code: the editor's, with the
 # classes' help pages compiled in (cargo feature editor-docs), and the one
 # export templates load. mcp_uv_cache_cleanup.gdextension names both.
+
+PLATFORMS=(linux-x86_64 linux-arm64 windows-x86_64 windows-arm64 macos-universal)
+VARIANTS=(template editor)
+
+# The oldest systems the libraries load on, set on purpose, never left to a
+# toolchain default (tests/check_library.sh checks each):
+# - Linux: glibc 2.28's symbol versions, the glibc Godot's own Linux builds
+#   are made for (the godotengine/buildroot SDKs); a library linked on a
+#   current distribution needs 2.34+ and would not load on, say, Debian 10.
+# - macOS: 10.13 on x86_64 and 11.0 on arm64, the oldest Godot 4.3 runs on
+#   (zig's default would be 15.0).
+GLIBC_FLOOR=2.28
+MACOS_MIN_X86_64=10.13
+MACOS_MIN_ARM64=11.0
+
+# The OS of PLATFORM: linux, windows or macos.
+platform_os() {
+    echo "${1%%-*}"
+}
+
+# The arch of PLATFORM: x86_64, arm64 or universal.
+platform_arch() {
+    echo "${1#*-}"
+}
+
+# The Rust targets PLATFORM is built from, one per line (macOS: two, merged
+# into one file).
+platform_rust_targets() {
+    case "$1" in
+        linux-x86_64) echo x86_64-unknown-linux-gnu ;;
+        linux-arm64) echo aarch64-unknown-linux-gnu ;;
+        windows-x86_64) echo x86_64-pc-windows-gnu ;;
+        windows-arm64) echo aarch64-pc-windows-gnullvm ;;
+        macos-universal) printf '%s\n' x86_64-apple-darwin aarch64-apple-darwin ;;
+        *) echo "library_names: unknown platform '$1'" >&2; return 2 ;;
+    esac
+}
 
 # The cargo features of VARIANT (editor or template), as arguments.
 variant_features() {
@@ -23,13 +66,28 @@ cargo_library_name() {
     esac
 }
 
-# The file the addon ships for OS and VARIANT, in bin/.
+# The file the addon ships for PLATFORM and VARIANT, in bin/:
+# libmcp_uv_cache_cleanup.linux.arm64.editor.so and the like.
 shipped_library_name() {
     local name
-    name="$(cargo_library_name "$1")" || return
-    if [[ "$2" == editor ]]; then
-        echo "${name%.*}_editor.${name##*.}"
-    else
-        echo "$name"
-    fi
+    name="$(cargo_library_name "$(platform_os "$1")")" || return
+    local suffix=""
+    [[ "$2" == editor ]] && suffix=".editor"
+    echo "${name%.*}.$(platform_os "$1").$(platform_arch "$1")$suffix.${name##*.}"
+}
+
+# The platform of the machine this runs on (macOS: universal), or nothing.
+host_platform() {
+    local arch
+    case "$(uname -m)" in
+        x86_64 | amd64) arch=x86_64 ;;
+        aarch64 | arm64) arch=arm64 ;;
+        *) return 1 ;;
+    esac
+    case "$(uname -s)" in
+        Linux*) echo "linux-$arch" ;;
+        Darwin*) echo macos-universal ;;
+        MINGW* | MSYS* | CYGWIN*) echo "windows-$arch" ;;
+        *) return 1 ;;
+    esac
 }

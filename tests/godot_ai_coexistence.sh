@@ -62,7 +62,7 @@ run_stage() {
 JUDGE_ARGS=(--allow-warning "$STAND_ASIDE_LINE")
 run_stage conflict 1
 JUDGE_ARGS=()
-cp addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd \
+cp "$ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
     "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 run_stage adopted 0
 : > "$project/.godot/extension_list.cfg"

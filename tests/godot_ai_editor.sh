@@ -59,7 +59,7 @@ printf 'config_version=5\n\n[application]\n\nconfig/name="godot-ai next to McpUv
     > "$project/project.godot"
 cp -R "$GODOT_AI" "$project/addons/godot_ai"
 chmod -R u+w "$project/addons/godot_ai"
-cp -R addons/mcp_uv_cache_cleanup "$project/addons/"
+cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
 cp godot_project/tests/{suite.gd,test_case.gd,fs_util.gd} tests/godot_ai_editor/godot_ai_editor_tests.gd \
     "$project/tests/"
 cp -R godot_project/tests/editor_runner "$project/tests/"
@@ -93,7 +93,7 @@ run_stage() {
 }
 
 run_stage installed 1
-cp addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd \
+cp "$ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
     "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 run_stage adopted 0
 run_stage toggled 0

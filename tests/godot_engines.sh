@@ -4,8 +4,12 @@
 # ../shared/godot/README.md.
 
 source scripts/windows/env.sh
+source scripts/library_names.sh
 
 SHARED_GODOT="${SHARED_GODOT:-../shared/godot}"
+# The addon every stage installs: the source tree's, or, when tests/run.sh
+# built the release archive, that archive unpacked (what users get).
+ADDON_SOURCE="${ADDON_SOURCE:-addons/mcp_uv_cache_cleanup}"
 # A run that hangs (a sweep that never finishes) must not hang CI.
 ENGINE_TIMEOUT_SEC="${ENGINE_TIMEOUT_SEC:-900}"
 
@@ -58,8 +62,8 @@ engine_row() {
                 echo "SKIPPED: in-engine suites on $label: needs wine, wine64 and the Windows toolchain (README, Windows)" >&2
                 return 0
             fi
-            if [[ ! -f addons/mcp_uv_cache_cleanup/bin/mcp_uv_cache_cleanup.dll ]]; then
-                echo "SKIPPED: in-engine suites on $label: no DLL (run scripts/build-windows.sh)" >&2
+            if [[ ! -f "$ADDON_SOURCE/bin/$(shipped_library_name windows-x86_64 template)" ]]; then
+                echo "SKIPPED: in-engine suites on $label: no DLL (run scripts/build-libraries.sh windows-x86_64)" >&2
                 return 0
             fi
             ;;
@@ -112,7 +116,7 @@ prepare_project() {
     local project="$1"
     rm -rf "$project/addons/mcp_uv_cache_cleanup"
     mkdir -p "$project/addons" "$project/.godot"
-    cp -R addons/mcp_uv_cache_cleanup "$project/addons/"
+    cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
     echo "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension" > "$project/.godot/extension_list.cfg"
     python3 tests/godot_class_cache.py "$project"
 }
@@ -190,7 +194,7 @@ fresh_editor_project() {
     cp -R godot_project/. "$project/"
     rm -rf "$project/.godot" "$project/addons"
     mkdir -p "$project/addons"
-    cp -R addons/mcp_uv_cache_cleanup "$project/addons/"
+    cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
 }
 
 # A project at DIR with only the control extension (tests/editor/), built in

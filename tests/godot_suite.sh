@@ -8,9 +8,10 @@
 #
 # SCENE defaults to res://tests/suite.tscn (res://tests/bench.tscn is the
 # benchmark). Prints one SKIPPED line and exits 0 when that engine (or, for
-# Windows, Wine and the cross-built DLL) is not there. Expects the library
-# built into addons/mcp_uv_cache_cleanup/bin/ (scripts/build-addon.sh
-# --no-demo; scripts/build-windows.sh for the DLL).
+# Windows, Wine and the cross-built DLL) is not there. Expects the libraries
+# built into addons/mcp_uv_cache_cleanup/bin/ (scripts/build-libraries.sh, or
+# scripts/build-addon.sh --no-demo for this machine's), or $ADDON_SOURCE set
+# to another copy of the addon (tests/run.sh: the unpacked release archive).
 #
 # Before the scene, it runs res://tests/harness_selftest.tscn, whose test
 # crashes on purpose, and fails unless the log check rejects that run: a

@@ -5,10 +5,14 @@
 # 2. The permission tests once more as an unprivileged user, when run as
 #    root: root ignores permission bits, so only this run can fail if
 #    read-only handling breaks.
-# 3. The Windows tests (tests/run_windows.sh: cross-built DLL, its imports,
-#    the Rust suite under Wine), when the Windows toolchain is installed; one
-#    SKIPPED line when not.
-# 4. The in-engine stages on every engine listed in ../shared/godot/engines.tsv
+# 3. Every shipped library (scripts/build-libraries.sh: Linux, Windows x86_64
+#    and arm64, macOS universal), each checked by tests/check_library.sh after
+#    tests/check_library_selftest.sh proves each check can fail, and the Rust
+#    suite for Linux arm64 under qemu (tests/run_linux_arm64.sh); without the
+#    cross toolchains one SKIPPED line, and this machine's library only.
+# 4. The Windows tests (tests/run_windows.sh: the Rust suite under Wine), when
+#    the Windows toolchain is installed; one SKIPPED line when not.
+# 5. The in-engine stages on every engine listed in ../shared/godot/engines.tsv
 #    (Linux natively, Windows under Wine with the cross-built DLL; $GODOT or
 #    $GODOT_WINDOWS replace that OS's list), one SKIPPED line for each engine
 #    that is not there: the suite (tests/godot_suite.sh), our addon next to a
@@ -40,29 +44,37 @@ if [[ "$(id -u)" == 0 ]]; then
         env MCP_UVCC_TEST_TMPDIR="$scratch/tmp" "$scratch/read_only"
 fi
 
-if (source scripts/windows/env.sh && require_windows_toolchain wine wine64 2> /dev/null); then
+# Every shipped library, built as released and checked
+# (scripts/build-libraries.sh, tests/check_library.sh), after proving the
+# checks can fail; then the Linux arm64 suite under qemu.
+if (source scripts/cross/env.sh && require_cross_toolchain gcc-mingw-w64-x86-64 \
+    binutils-mingw-w64-x86-64 qemu-user libc6-arm64-cross 2> /dev/null); then
+    tests/check_library_selftest.sh
+    scripts/build-libraries.sh
+    tests/run_linux_arm64.sh
+else
+    echo "SKIPPED: the libraries for every platform and the Linux arm64 tests under qemu" \
+        "(apt-get install $(source scripts/cross/env.sh && echo "${CROSS_PACKAGES[*]}")" \
+        "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 qemu-user libc6-arm64-cross;" \
+        "pip install ziglang cargo-zigbuild)"
+    scripts/build-addon.sh --no-demo
+fi
+
+if (source scripts/windows/env.sh && require_windows_toolchain wine wine64 llvm-22 2> /dev/null); then
     tests/run_windows.sh
 else
     echo "SKIPPED: Windows tests under Wine (apt-get install rustc-web cargo-web rust-web-src" \
-        "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64)"
+        "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 llvm-22 wine wine64)"
 fi
 
 # The in-engine stages, on every engine of ../shared/godot/engines.tsv
 # (engine_rows prints one SKIPPED line for each that is missing).
 mapfile -t engines < <(source tests/godot_engines.sh && engine_rows)
-built_linux=false
 for row in "${engines[@]}"; do
     IFS=$'\t' read -r path version kind os <<< "$row"
     echo "== in-engine: Godot $version $kind ($os): $path"
-    if [[ "$os" == linux ]]; then
-        if [[ "$built_linux" == false ]]; then
-            scripts/build-addon.sh --no-demo
-            built_linux=true
-        fi
-        engine_var=GODOT
-    else
-        engine_var=GODOT_WINDOWS
-    fi
+    engine_var=GODOT
+    [[ "$os" == windows ]] && engine_var=GODOT_WINDOWS
     env "$engine_var=$path" tests/godot_suite.sh "$os"
     env "$engine_var=$path" tests/godot_ai_coexistence.sh "$os"
     if [[ "$kind" == editor ]]; then

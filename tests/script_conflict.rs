@@ -108,7 +108,7 @@ fn the_project_of_a_library_is_its_nearest_ancestor_with_project_godot() {
     let project = project(&scratch);
     let bin = project.join("addons/mcp_uv_cache_cleanup/bin");
     fs::create_dir_all(&bin).unwrap();
-    let library = bin.join("libmcp_uv_cache_cleanup.so");
+    let library = bin.join("libmcp_uv_cache_cleanup.linux.x86_64.so");
     assert_eq!(project_dir_of(&library), Some(project.clone()));
     assert_eq!(project_dir_of(&scratch.path().join("lib.so")), None);
 }

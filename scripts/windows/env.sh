@@ -6,6 +6,8 @@
 # that stable compiler take the -Z flag. Only these variables point at Debian's
 # Rust; rustup's stays first on PATH for everything else.
 
+source scripts/debian_packages.sh
+
 WINDOWS_TARGET=x86_64-pc-windows-gnu
 WINDOWS_CARGO=/usr/bin/cargo
 # A target dir of its own: another compiler must not invalidate the host's.
@@ -25,16 +27,10 @@ windows_cargo() {
         --target-dir "$WINDOWS_TARGET_DIR" "$@"
 }
 
-# Fails with a clear message when a Debian package of the toolchain is missing.
+# Fails with a clear message when a Debian package of the toolchain (or one
+# of the extra PACKAGEs) is missing.
 require_windows_toolchain() {
-    local missing=()
-    for package in "${WINDOWS_PACKAGES[@]}" "$@"; do
-        dpkg -s "$package" > /dev/null 2>&1 || missing+=("$package")
-    done
-    if ((${#missing[@]})); then
-        echo "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
-        return 1
-    fi
+    require_debian_packages "${WINDOWS_PACKAGES[@]}" "$@"
 }
 
 # Creates a throwaway Wine prefix at DIR and exports what every Wine run here

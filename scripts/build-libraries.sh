@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds every library the addon ships, on Linux, into
+# addons/mcp_uv_cache_cleanup/bin/, and checks each one
+# (tests/check_library.sh: format, exports, system-only links, glibc and
+# macOS floors, size).
+#
+#   scripts/build-libraries.sh                  every platform
+#   scripts/build-libraries.sh linux-arm64 ...  the platforms named
+#
+# Platforms and file names: scripts/library_names.sh. Toolchains:
+# scripts/cross/env.sh (and scripts/windows/env.sh for Windows x86_64); one
+# line says what to install when one is missing. A first build of a platform
+# compiles its standard library too (several minutes on 2 cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/library_names.sh
+source scripts/cross/env.sh
+source scripts/windows/env.sh
+
+bin=addons/mcp_uv_cache_cleanup/bin
+mkdir -p "$bin"
+
+# Builds PLATFORM's VARIANT and prints the path of the built file.
+build_library() {
+    local platform="$1" variant="$2" features
+    features="$(variant_features "$variant")"
+    case "$platform" in
+        windows-x86_64)
+            # mingw-w64's ld keeps the COFF symbol table (3 of the DLL's 7.5
+            # MB); the other linkers here leave it out by themselves.
+            # shellcheck disable=SC2086 # features are separate arguments
+            CARGO_PROFILE_RELEASE_STRIP=symbols windows_cargo build --release --lib $features >&2 || return
+            echo "$WINDOWS_TARGET_DIR/$WINDOWS_TARGET/release/$(cargo_library_name windows)"
+            ;;
+        macos-universal)
+            local slices=() target
+            for target in $(platform_rust_targets "$platform"); do
+                # shellcheck disable=SC2086
+                slices+=("$(cross_build "$target" $features)") || return
+            done
+            local universal="$CROSS_TARGET_DIR/universal-$variant.dylib"
+            "$LLVM_BIN/llvm-lipo" -create -output "$universal" "${slices[@]}"
+            echo "$universal"
+            ;;
+        *)
+            # shellcheck disable=SC2086
+            cross_build "$(platform_rust_targets "$platform")" $features
+            ;;
+    esac
+}
+
+platforms=("$@")
+((${#platforms[@]})) || platforms=("${PLATFORMS[@]}")
+for platform in "${platforms[@]}"; do
+    platform_rust_targets "$platform" > /dev/null
+    if [[ "$platform" == windows-x86_64 ]]; then
+        require_windows_toolchain
+    else
+        require_cross_toolchain
+    fi
+done
+
+for platform in "${platforms[@]}"; do
+    for variant in "${VARIANTS[@]}"; do
+        built="$(build_library "$platform" "$variant")"
+        shipped="$bin/$(shipped_library_name "$platform" "$variant")"
+        cp "$built" "$shipped"
+        tests/check_library.sh "$platform" "$shipped"
+    done
+done

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The Linux arm64 half of the test command (README "Every platform"): the
+# Rust test suite (lib and tests/, every rule on a real filesystem) built for
+# aarch64-unknown-linux-gnu with the toolchain of the shipped library
+# (Debian's Rust with -Zbuild-std, zig linking at the glibc floor; profile
+# emulated-test: optimised, without LTO), each test binary run by
+# qemu-aarch64 against Debian's arm64 glibc.
+#
+# Needs the cross toolchain (scripts/cross/env.sh), qemu-user and
+# libc6-arm64-cross.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/library_names.sh
+source scripts/cross/env.sh
+require_cross_toolchain qemu-user libc6-arm64-cross
+
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+echo "== Rust tests for aarch64-unknown-linux-gnu under $(qemu-aarch64 --version | head -n 1)"
+ZIGBUILD=1 debian_cargo test "aarch64-unknown-linux-gnu.$GLIBC_FLOOR" --profile emulated-test \
+    --no-fail-fast --lib --tests
