@@ -115,8 +115,8 @@ check_windows() {
 
 check_macos() {
     local archs
-    archs="$("$LLVM_BIN/llvm-lipo" -archs "$file" 2> /dev/null | tr ' ' '\n' | sorted | tr '\n' ' ')"
-    [[ "$archs" == "arm64 x86_64 " ]] || fail "architectures are '$archs', expected arm64 and x86_64"
+    archs="$("$LLVM_BIN/llvm-lipo" -archs "$file" 2> /dev/null | xargs -n 1 | sorted | xargs)"
+    [[ "$archs" == "arm64 x86_64" ]] || fail "architectures are '$archs', expected arm64 and x86_64"
     summary=""
     local arch minimum
     for arch in x86_64 arm64; do
@@ -127,7 +127,7 @@ check_macos() {
             fail "no $arch slice"
             continue
         }
-        expect_format "" 'Type: Dylib' "dylib ($arch)" "$slice"
+        expect_format "" 'FileType: DynamicLibrary' "dylib ($arch)" "$slice"
         # Mach-O names carry a leading underscore.
         expect_exports < <("$LLVM_BIN/llvm-nm" -g --defined-only --format=just-symbols "$slice" |
             sed 's/^_//')
@@ -169,7 +169,8 @@ case "$platform" in
 esac
 
 if ((${#failures[@]})); then
-    printf 'check_library: FAIL: %s (%s): %s\n' "$file" "$platform" "${failures[@]}" >&2
+    echo "check_library: FAIL: $file ($platform):" >&2
+    printf '  %s\n' "${failures[@]}" >&2
     exit 1
 fi
 echo "check_library: OK: $file ($platform, $(stat -c %s "$file") bytes; exports only the entry symbols; $summary)"
