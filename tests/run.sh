@@ -12,7 +12,9 @@
 #    cross toolchains one SKIPPED line, and this machine's library only.
 # 4. The Windows tests (tests/run_windows.sh: the Rust suite under Wine), when
 #    the Windows toolchain is installed; one SKIPPED line when not.
-# 5. The in-engine stages on every engine listed in ../shared/godot/engines.tsv
+# 5. The release archive (scripts/build-release.sh), unpacked: the addon the
+#    in-engine stages install, when every library was built.
+# 6. The in-engine stages on every engine listed in ../shared/godot/engines.tsv
 #    (Linux natively, Windows under Wine with the cross-built DLL; $GODOT or
 #    $GODOT_WINDOWS replace that OS's list), one SKIPPED line for each engine
 #    that is not there: the suite (tests/godot_suite.sh), our addon next to a
@@ -52,11 +54,13 @@ if (source scripts/cross/env.sh && require_cross_toolchain gcc-mingw-w64-x86-64 
     tests/check_library_selftest.sh
     scripts/build-libraries.sh
     tests/run_linux_arm64.sh
+    all_libraries=true
 else
     echo "SKIPPED: the libraries for every platform and the Linux arm64 tests under qemu" \
         "(apt-get install $(source scripts/cross/env.sh && echo "${CROSS_PACKAGES[*]}")" \
         "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 qemu-user libc6-arm64-cross;" \
         "pip install ziglang cargo-zigbuild)"
+    all_libraries=false
     scripts/build-addon.sh --no-demo
 fi
 
@@ -65,6 +69,19 @@ if (source scripts/windows/env.sh && require_windows_toolchain wine wine64 llvm-
 else
     echo "SKIPPED: Windows tests under Wine (apt-get install rustc-web cargo-web rust-web-src" \
         "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 llvm-22 wine wine64)"
+fi
+
+# The release archive, unpacked, is what every in-engine stage installs: the
+# engines load what users get.
+if [[ "$all_libraries" == true ]]; then
+    archive="$(scripts/build-release.sh --no-build | tail -n 1)"
+    unpacked="$(mktemp -d)"
+    trap 'rm -rf "$unpacked" "${scratch:-}"' EXIT
+    unzip -q "$archive" -d "$unpacked"
+    export ADDON_SOURCE="$unpacked/addons/mcp_uv_cache_cleanup"
+    echo "== in-engine stages install the release archive $archive"
+else
+    echo "SKIPPED: the release archive (needs every platform's library)"
 fi
 
 # The in-engine stages, on every engine of ../shared/godot/engines.tsv
