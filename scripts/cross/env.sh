@@ -2,8 +2,8 @@
 # code: how each platform's library is built on Linux.
 #
 # rustup here has only the host's standard library and cannot fetch another,
-# so every other target builds its own with Debian's Rust (rustc-web,
-# cargo-web and the std source in rust-web-src) and -Zbuild-std;
+# so every library is built by Debian's Rust (rustc-web, cargo-web and the std
+# source in rust-web-src), which builds each target's std with -Zbuild-std;
 # RUSTC_BOOTSTRAP=1 lets that stable compiler take the -Z flag. zig (PyPI
 # ziglang, driven by cargo-zigbuild) is the C toolchain and linker for Linux
 # (both CPUs: Debian's Rust builds every library, the host's too) and Windows
