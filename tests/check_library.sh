@@ -35,6 +35,9 @@ MACOS_SYSTEM_LIBRARIES='^/usr/lib/libSystem\.B\.dylib$'
 
 platform="$1"
 file="$2"
+# The macOS slices, taken apart for reading.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
 failures=()
 fail() { failures+=("$*"); }
 
@@ -122,7 +125,7 @@ check_macos() {
     for arch in x86_64 arm64; do
         minimum="$MACOS_MIN_ARM64"
         [[ "$arch" == x86_64 ]] && minimum="$MACOS_MIN_X86_64"
-        local slice="$CROSS_TARGET_DIR/check-slice.$arch.$$"
+        local slice="$scratch/$arch.dylib"
         "$LLVM_BIN/llvm-lipo" -thin "$arch" -output "$slice" "$file" 2> /dev/null || {
             fail "no $arch slice"
             continue
@@ -147,7 +150,6 @@ check_macos() {
             in_cmd && ($1 == "minos" || $1 == "version") {print $2; exit}' <<< "$headers")"
         [[ "$found" == "$minimum" ]] || fail "$arch: minimum macOS is '$found', expected $minimum"
         check_size "$(stat -c %s "$slice")" "the $arch slice"
-        rm -f "$slice"
         summary+="$arch macOS $found+; "
     done
 }
