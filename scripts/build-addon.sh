@@ -30,9 +30,7 @@ for variant in "${VARIANTS[@]}"; do
     if [[ "$os" == macos ]]; then
         slices=()
         for target in $(platform_rust_targets "$platform"); do
-            minimum="$MACOS_MIN_ARM64"
-            [[ "$target" == x86_64-* ]] && minimum="$MACOS_MIN_X86_64"
-            MACOSX_DEPLOYMENT_TARGET="$minimum" \
+            MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")" \
                 cargo build --release --lib --target "$target" $(variant_features "$variant")
             slices+=("target/$target/release/$(cargo_library_name macos)")
         done

@@ -24,6 +24,15 @@ GLIBC_FLOOR=2.28
 MACOS_MIN_X86_64=10.13
 MACOS_MIN_ARM64=11.0
 
+# The minimum macOS of the slice for a Rust TARGET or an ARCH (x86_64-* or
+# x86_64: MACOS_MIN_X86_64; otherwise arm64's).
+macos_minimum() {
+    case "$1" in
+        x86_64*) echo "$MACOS_MIN_X86_64" ;;
+        *) echo "$MACOS_MIN_ARM64" ;;
+    esac
+}
+
 # The OS of PLATFORM: linux, windows or macos.
 platform_os() {
     echo "${1%%-*}"

@@ -123,8 +123,7 @@ check_macos() {
     summary=""
     local arch minimum
     for arch in x86_64 arm64; do
-        minimum="$MACOS_MIN_ARM64"
-        [[ "$arch" == x86_64 ]] && minimum="$MACOS_MIN_X86_64"
+        minimum="$(macos_minimum "$arch")"
         local slice="$scratch/$arch.dylib"
         "$LLVM_BIN/llvm-lipo" -thin "$arch" -output "$slice" "$file" 2> /dev/null || {
             fail "no $arch slice"

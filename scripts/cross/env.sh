@@ -75,8 +75,7 @@ cross_build() {
             ;;
         x86_64-apple-darwin | aarch64-apple-darwin)
             os=macos
-            local minimum="$MACOS_MIN_ARM64" sdk variable
-            [[ "$target" == x86_64-* ]] && minimum="$MACOS_MIN_X86_64"
+            local sdk variable
             sdk="$(realpath "$(macos_sdk)")"
             variable="CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<< "$target")"
             # ld64.lld called directly (rustc's darwin-lld flavor), so rustc's
@@ -88,7 +87,7 @@ cross_build() {
             (
                 export "${variable}_LINKER=$LLVM_BIN/ld64.lld"
                 export "${variable}_RUSTFLAGS=-Zunstable-options -Clinker-flavor=darwin-lld -Clink-arg=-dead_strip_dylibs -Clink-arg=-install_name -Clink-arg=@rpath/$(cargo_library_name macos)"
-                export SDKROOT="$sdk" MACOSX_DEPLOYMENT_TARGET="$minimum"
+                export SDKROOT="$sdk" MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")"
                 debian_cargo build "$target" --release --lib "$@" >&2
             ) || return
             ;;
