@@ -8,6 +8,7 @@
 //! - [`remove`]: contents-first removal of one tree;
 //! - [`parallel`]: sharing the removal of trees among threads;
 //! - [`names`]: the `.tmp` / `_dead_` naming rules;
+//! - [`liveness`]: which build directories a running process still uses;
 //! - [`uv_cache_dir`]: which cache directory uv uses, in uv's own order;
 //! - [`known_folder`]: the Windows known folders uv falls back to;
 //! - [`location`]: on which OS to sweep, and which Godot paths are refused;
@@ -27,6 +28,7 @@ pub mod background;
 pub mod error;
 pub mod first_import;
 pub mod known_folder;
+pub mod liveness;
 pub mod location;
 pub mod names;
 pub mod options;

@@ -9,17 +9,25 @@
 //!    when their names match. With [`SweepOptions::min_age`] set, a `.tmp*`
 //!    directory that it or any direct child was modified within that time is
 //!    a build still running: it is left alone and not counted.
-//! 2. **Rename** each build venv to a free `_dead_*` name (`renamed`; see
+//! 2. **Spare the live.** A `.tmp*` or `_dead_*` directory that a running
+//!    process uses, whatever its age, is neither renamed nor removed
+//!    ([`crate::liveness`]: executable, command line, working directory, open
+//!    or mapped files inside it, or a uv building since before it was
+//!    created). It is counted in [`SweepReport::live`], not in `scanned`. The
+//!    processes are read once, and only when there is a candidate; where they
+//!    cannot be read, the age rule alone applies and
+//!    [`SweepReport::liveness`] says why.
+//! 3. **Rename** each build venv to a free `_dead_*` name (`renamed`; see
 //!    [`crate::names::dead_name_for`]). An existing entry is never replaced or
 //!    merged into. A rename that fails is skipped.
-//! 3. **Remove** every `_dead_*` directory, new and old, with
+//! 4. **Remove** every `_dead_*` directory, except live ones,, new and old, with
 //!    [`crate::remove::remove_tree`], on up to [`SweepOptions::threads`]
 //!    threads ([`crate::parallel`]; `deleted` counts the ones fully gone).
-//! 4. **Count** the `_dead_*` directories still in the root (`remaining`).
+//! 5. **Count** the `_dead_*` directories still in the root (`remaining`).
 //!
 //! Nothing outside the root's `.tmp*` and `_dead_*` directories is ever changed;
 //! the root itself is followed if it is a link (the user chose it), but no link
-//! inside it is. Every failure of steps 1–4 is absorbed into the counts and the
+//! inside it is. Every failure of steps 1–5 is absorbed into the counts and the
 //! report's [`ErrorLog`]; only a root that cannot be swept at all (empty path,
 //! missing, not a directory, unreadable) is an `Err`.
 //!
@@ -38,6 +46,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::{ErrorLog, Operation, SweepError};
+use crate::liveness::{self, Candidate, LivenessCheck};
 use crate::names::{dead_name_for, is_dead_name, is_tmp_name};
 use crate::parallel::remove_all;
 use crate::remove::{exists_no_follow, Backend, RemovalSettings, RemovalTally};
@@ -118,6 +127,25 @@ pub struct SweepReport {
     pub elapsed: Duration,
     /// What failed, and where.
     pub errors: ErrorLog,
+    /// `.tmp*` and `_dead_*` directories left alone because a running process
+    /// uses them (a `_dead_*` one is also in `remaining`).
+    pub live: u64,
+    /// Whether the running processes could be read for that.
+    pub liveness: LivenessCheck,
+}
+
+impl SweepReport {
+    /// The report of a sweep that did nothing: zeros, no error.
+    pub fn empty() -> SweepReport {
+        SweepReport {
+            counts: SweepCounts::default(),
+            removal: RemovalTally::default(),
+            elapsed: Duration::ZERO,
+            errors: ErrorLog::with_capacity(1),
+            live: 0,
+            liveness: LivenessCheck::NotNeeded,
+        }
+    }
 }
 
 /// Sweeps `root` with `options`. See the module documentation for the rules.
@@ -138,7 +166,8 @@ pub fn sweep_cancellable(root: &Path, options: &SweepOptions, cancel: &AtomicBoo
     let mut errors = ErrorLog::with_capacity(options.error_capacity);
     let mut counts = SweepCounts::default();
 
-    let scan = scan_root(root, options.min_age, &mut errors)?;
+    let mut scan = scan_root(root, options.min_age, &mut errors)?;
+    let liveness = spare_live(root, &mut scan);
     counts.scanned = scan.stale_builds.len() as u64;
 
     let mut dead_dirs: Vec<PathBuf> = scan.dead_dirs.iter().map(|name| root.join(name)).collect();
@@ -180,7 +209,23 @@ pub fn sweep_cancellable(root: &Path, options: &SweepOptions, cancel: &AtomicBoo
         removal: removal.tally,
         elapsed: started.elapsed(),
         errors,
+        live: liveness.live.len() as u64,
+        liveness: liveness.check,
     })
+}
+
+/// Step 2: takes the directories a running process uses out of `scan`.
+fn spare_live(root: &Path, scan: &mut RootScan) -> liveness::Liveness {
+    let candidates: Vec<Candidate> = scan
+        .stale_builds
+        .iter()
+        .chain(&scan.dead_dirs)
+        .map(|name| Candidate::read(root, name.clone()))
+        .collect();
+    let liveness = liveness::check(root, &candidates);
+    scan.stale_builds.retain(|name| !liveness.live.contains(name));
+    scan.dead_dirs.retain(|name| !liveness.live.contains(name));
+    liveness
 }
 
 fn check_root(root: &Path) -> Result<(), SweepError> {

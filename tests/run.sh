@@ -22,6 +22,8 @@
 #    editor the editor stages (tests/godot_editor.sh) and the real godot-ai
 #    plugin in the editor (tests/godot_ai_editor.sh); a Windows editor runs
 #    the first two under Wine and prints one SKIPPED line for the others.
+# 7. The real uv from PyPI, offline, swept mid-build (tests/real_uv.sh), when
+#    uv is on PATH and there is a Linux engine; one SKIPPED line when not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -104,3 +106,7 @@ for row in "${engines[@]}"; do
         echo "SKIPPED: the editor stages on Godot $version editor ($os): they run a Linux editor only"
     fi
 done
+
+# The sweep beside the real uv, mid-build (one SKIPPED line without uv or a
+# Linux engine).
+tests/real_uv.sh

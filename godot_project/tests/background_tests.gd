@@ -13,6 +13,8 @@ const REPORT_KEYS := [
 	"bytes_freed",
 	"elapsed_usec",
 	"errors",
+	"live",
+	"liveness",
 ]
 
 
@@ -100,11 +102,15 @@ func test_report_has_the_detailed_keys() -> void:
 	expect_eq(report["bytes_freed"], 18, "bytes_freed")
 	expect(report["elapsed_usec"] >= 0, "elapsed_usec")
 	expect_eq(report["errors"].size(), 0, "errors")
+	expect_eq(report["live"], 0, "live: no process uses these dirs")
+	expect_eq(report["liveness"], "processes", "liveness: the processes were read")
 	var missing := root.path_join("missing")
 	var refused := McpUvCacheCleanup.purge_directory_report(missing)
 	expect_eq(refused.keys(), REPORT_KEYS, "keys when refused")
 	expect_eq(refused["scanned"], 0, "scanned when refused")
 	expect_eq(refused["errors"].size(), 1, "one error when refused")
+	expect_eq(refused["live"], 0, "live when refused")
+	expect_eq(refused["liveness"], "not needed", "liveness when refused")
 	if refused["errors"].size() == 1:
 		var text := str(refused["errors"][0])
 		expect(text.ends_with("missing: not found"), "error names the path: " + text)

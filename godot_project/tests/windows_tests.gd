@@ -144,6 +144,64 @@ func test_a_file_held_open_by_another_process_stays_until_released() -> void:
 	expect(not OS.is_process_running(pid), "second process exited")
 
 
+## A program running from inside a build dir, as uv's build Python runs from
+## `<.tmp>\Scripts\python.exe`, keeps that dir whatever its age: the drop-in
+## sweep neither renames nor removes it, the report counts it as live, and
+## once the program exits the next sweep removes it. Wine renames such a dir
+## (Windows would refuse while the image is mapped), so only the process
+## check keeps it here. Linux stand-ins: tests/sweep_liveness.rs.
+func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
+	if OS.get_name() != "Windows":
+		skip("the Linux stand-ins are tests/sweep_liveness.rs (every kind of use /proc shows)")
+		return
+	var root := scratch("live_program")
+	FsUtil.make_venv(root.path_join(".tmpRunning"))
+	FsUtil.make_venv(root.path_join(".tmpStale"))
+	var program := ProjectSettings.globalize_path(root.path_join(".tmpRunning/Scripts/python.exe"))
+	DirAccess.make_dir_recursive_absolute(program.get_base_dir())
+	var copied := DirAccess.copy_absolute(OS.get_executable_path(), program)
+	expect_eq(copied, OK, "copy this engine into the build dir")
+	var markers := ProjectSettings.globalize_path(scratch("live_program_markers"))
+	var outside := markers.path_join("held_outside_the_cache")
+	FsUtil.write_file(outside, "the only link to the build dir is the program's image")
+	var ready := markers.path_join("ready")
+	var release := markers.path_join("release")
+	var args := [
+		"--headless", "--path", ProjectSettings.globalize_path("res://"),
+		"-s", "res://tests/hold_file.gd", "--", outside, ready, release,
+	]
+	var pid := OS.create_process(program, args)
+	expect(pid > 0, "the program in the build dir started")
+	if pid <= 0:
+		return
+	var deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
+	while not FileAccess.file_exists(ready) and Time.get_ticks_msec() < deadline:
+		await tree.process_frame
+	if not FileAccess.file_exists(ready):
+		problems.append("the program in the build dir did not start within %d ms" % HOLDER_TIMEOUT_MSEC)
+		OS.kill(pid)
+		return
+
+	var while_running := McpUvCacheCleanup.purge_directory(root)
+	expect_eq(while_running, counts(1, 1, 1, 0), "drop-in sweep while it runs")
+	var kept := PackedStringArray([".tmpRunning"])
+	expect_eq(FsUtil.names_in(root), kept, "the live dir stays, unrenamed")
+	expect(FileAccess.file_exists(program), "the running program is untouched")
+	var report := McpUvCacheCleanup.purge_directory_report(root)
+	expect_eq(report.get("scanned"), 0, "report: a live dir is not scanned")
+	expect_eq(report.get("live"), 1, "report: live")
+	expect_eq(report.get("liveness"), "processes", "report: the processes were read")
+
+	FsUtil.write_file(release, "go")
+	var exit_deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
+	while OS.is_process_running(pid) and Time.get_ticks_msec() < exit_deadline:
+		await tree.process_frame
+	expect(not OS.is_process_running(pid), "the program exited")
+	var after_exit := McpUvCacheCleanup.purge_directory(root)
+	expect_eq(after_exit, counts(1, 1, 1, 0), "next sweep after it exited")
+	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
+
+
 ## The sweep renames the build dir, cannot delete the held file, reports it
 ## (count, report error and Output warning, each naming the file), and the next
 ## sweep after `release` removes it.

@@ -58,12 +58,12 @@ impl McpUvCacheCleanup {
     fn purge_stale_builds_report() -> VarDictionary {
         guarded(
             "purge_stale_builds_report",
-            || report_to_dictionary(&empty_report()),
+            || report_to_dictionary(&SweepReport::empty()),
             || {
                 let resolution = resolve_live_sweep();
                 let mut report = match &resolution.builds_root {
                     Some(root) => report_of(root),
-                    None => report_to_dictionary(&empty_report()),
+                    None => report_to_dictionary(&SweepReport::empty()),
                 };
                 let builds_root = resolution.builds_root.as_deref().map(path_string).unwrap_or_default();
                 report.set("builds_root", &GString::from(&builds_root));
@@ -95,6 +95,8 @@ impl McpUvCacheCleanup {
     /// the directory is missing, and zeros plus a warning if the path is empty,
     /// not a directory or unreadable. A `builds_root` that is not a String, or
     /// a `res://` / `user://` path climbing out with `..`, is an error (zeros).
+    /// A build dir that a running process uses (a uv build in progress) is
+    /// never renamed or removed, whatever its age, and is not counted.
     #[func]
     fn purge_directory(builds_root: Variant) -> VarDictionary {
         guarded("purge_directory", zero_counts, || {
@@ -120,16 +122,20 @@ impl McpUvCacheCleanup {
     }
 
     /// `purge_directory` with the full report: the four counts plus
-    /// `files_removed`, `bytes_freed`, `elapsed_usec` and `errors` (up to 16
-    /// strings `"<path>: <operation>: <OS error>"`, the first failures met).
+    /// `files_removed`, `bytes_freed`, `elapsed_usec`, `errors` (up to 16
+    /// strings `"<path>: <operation>: <OS error>"`, the first failures met),
+    /// `live` (build dirs left alone because a running process uses them;
+    /// every sweep spares those) and `liveness` (`"processes"`, `"not
+    /// needed"` when nothing was a candidate, or `"unavailable: <why>"` when
+    /// the processes could not be read and only `min_age_sec` applied).
     #[func]
     fn purge_directory_report(builds_root: Variant) -> VarDictionary {
         guarded(
             "purge_directory_report",
-            || report_to_dictionary(&empty_report()),
+            || report_to_dictionary(&SweepReport::empty()),
             || match checked("purge_directory_report", root_argument(&builds_root)) {
                 Some(root) => report_of(&root),
-                None => report_to_dictionary(&empty_report()),
+                None => report_to_dictionary(&SweepReport::empty()),
             },
         )
     }
@@ -294,13 +300,4 @@ fn counts_of(report: Option<SweepReport>) -> VarDictionary {
 
 fn zero_counts() -> VarDictionary {
     counts_to_dictionary(&SweepCounts::default())
-}
-
-fn empty_report() -> SweepReport {
-    SweepReport {
-        counts: SweepCounts::default(),
-        removal: Default::default(),
-        elapsed: Default::default(),
-        errors: crate::error::ErrorLog::with_capacity(1),
-    }
 }

@@ -2,7 +2,6 @@
 //! and the lines the sweep writes to the editor Output.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use godot::classes::Engine;
 use godot::prelude::*;
@@ -10,7 +9,6 @@ use godot::prelude::*;
 use crate::error::SweepError;
 use crate::location::climbs_out_of_godot_tree;
 use crate::options::{parse_options, CallOptions, OptionError, OptionKey, OptionValue};
-use crate::remove::RemovalTally;
 use crate::sweep::{SweepCounts, SweepOptions, SweepReport};
 
 /// Why an argument was refused before anything was swept.
@@ -99,16 +97,13 @@ pub fn counts_to_dictionary(counts: &SweepCounts) -> VarDictionary {
     }
 }
 
-/// The four counts plus `files_removed`, `bytes_freed`, `elapsed_usec` and
+/// The four counts plus `files_removed`, `bytes_freed`, `elapsed_usec`,
 /// `errors` (at most [`crate::sweep::DEFAULT_ERROR_CAPACITY`] strings, each
-/// `"<path>: <operation>: <OS error>"`).
+/// `"<path>: <operation>: <OS error>"`), `live` (directories spared because a
+/// running process uses them) and `liveness` (`"processes"`, `"not needed"`,
+/// or `"unavailable: <why>"` when only the age rule applied).
 pub fn report_to_dictionary(report: &SweepReport) -> VarDictionary {
-    report_dictionary(
-        &report.counts,
-        report.removal,
-        report.elapsed,
-        report.errors.kept().iter().map(ToString::to_string),
-    )
+    report_dictionary(report, report.errors.kept().iter().map(ToString::to_string))
 }
 
 /// `{calls, builds_root, rule}`: what the last live sweep looked at.
@@ -122,29 +117,21 @@ pub fn live_sweep_dictionary(calls: u64, builds_root: &str, rule: &str) -> VarDi
 
 /// The report of a sweep that could not start: zeros, and why in `errors`.
 pub fn refused_report_dictionary(err: &SweepError) -> VarDictionary {
-    report_dictionary(
-        &SweepCounts::default(),
-        RemovalTally::default(),
-        Duration::ZERO,
-        std::iter::once(err.to_string()),
-    )
+    report_dictionary(&SweepReport::empty(), std::iter::once(err.to_string()))
 }
 
-fn report_dictionary(
-    counts: &SweepCounts,
-    removal: RemovalTally,
-    elapsed: Duration,
-    errors: impl Iterator<Item = String>,
-) -> VarDictionary {
-    let mut dict = counts_to_dictionary(counts);
-    dict.set("files_removed", to_int(removal.files_removed));
-    dict.set("bytes_freed", to_int(removal.bytes_freed));
+fn report_dictionary(report: &SweepReport, errors: impl Iterator<Item = String>) -> VarDictionary {
+    let mut dict = counts_to_dictionary(&report.counts);
+    dict.set("files_removed", to_int(report.removal.files_removed));
+    dict.set("bytes_freed", to_int(report.removal.bytes_freed));
     dict.set(
         "elapsed_usec",
-        to_int(elapsed.as_micros().try_into().unwrap_or(u64::MAX)),
+        to_int(report.elapsed.as_micros().try_into().unwrap_or(u64::MAX)),
     );
     let errors: Array<GString> = errors.map(|text| GString::from(&text)).collect();
     dict.set("errors", &errors);
+    dict.set("live", to_int(report.live));
+    dict.set("liveness", &GString::from(&report.liveness.to_string()));
     dict
 }
 

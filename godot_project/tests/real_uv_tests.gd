@@ -1,0 +1,55 @@
+@tool
+extends "res://tests/test_case.gd"
+## Sweeps a cache in which the real uv is building, through every entry point.
+## Run only by tests/real_uv.sh, as
+##
+##     suite.tscn -- --case=res://tests/real_uv_tests.gd
+##
+## with REAL_UV_BUILDS_ROOT (the builds-v0 of a private uv cache where builds
+## have run for longer than the hook's min_age_sec) and REAL_UV_KILLED (the
+## names, comma-separated, of the dirs a uv killed mid-build left there).
+## Every entry point must sweep the killed uv's dirs and leave the running
+## builds' dirs exactly as they are; the script then checks that every build
+## succeeded.
+
+const Hook := preload("res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd")
+const GodotAiDropIn := preload(
+	"res://addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd"
+)
+
+
+func test_every_entry_point_spares_running_builds_and_sweeps_a_killed_one() -> void:
+	var root := OS.get_environment("REAL_UV_BUILDS_ROOT")
+	if root.is_empty():
+		skip("run by tests/real_uv.sh, with the real uv building")
+		return
+	var killed := OS.get_environment("REAL_UV_KILLED").split(",", false)
+	var before := FsUtil.names_in(root)
+	var running: PackedStringArray = []
+	for name in before:
+		if not killed.has(name):
+			running.append(name)
+	expect(killed.size() >= 1, "the killed uv left build dirs: %s" % [killed])
+	for name in killed:
+		expect(before.has(name), "the killed uv's %s is there" % name)
+	expect(running.size() >= 3, "the running builds' dirs are there: %s" % [running])
+	for name in running:
+		expect(name.begins_with(".tmp"), "only uv's own dirs besides: %s" % name)
+
+	var gone := killed.size()
+	var dropped := McpUvCacheCleanup.purge_directory(root)
+	expect_eq(dropped, counts(gone, gone, gone, 0), "drop-in: only the killed uv's dirs")
+	expect_eq(FsUtil.names_in(root), running, "drop-in: the running builds' dirs stay")
+
+	ProjectSettings.set_setting(Hook.SETTING_MODE, Hook.MODE_SYNC)
+	expect_eq(Hook.after_server_stop(root), counts(0, 0, 0, 0), "hook, sync, min_age_sec 30")
+	ProjectSettings.set_setting(Hook.SETTING_MODE, Hook.MODE_ASYNC)
+	var hooked := await finished(Hook.after_server_stop(root))
+	expect_eq(hooked, counts(0, 0, 0, 0), "hook, async, min_age_sec 30")
+	var adopted := GodotAiDropIn.purge_directory(root)
+	expect_eq(adopted, counts(0, 0, 0, 0), "godot-ai's uv_cache_cleanup.gd, adopted")
+
+	var report := McpUvCacheCleanup.purge_directory_report(root)
+	expect_eq(report.get("live"), running.size(), "report: every running build is live")
+	expect_eq(report.get("liveness"), "processes", "report: the processes were read")
+	expect_eq(FsUtil.names_in(root), running, "the running builds' dirs are all still there")

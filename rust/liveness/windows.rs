@@ -1,0 +1,159 @@
+//! Windows: the running processes from the Tool Help snapshots.
+//!
+//! One process snapshot lists every process; one module snapshot per process
+//! lists its image (the first module) and every DLL and `.pyd` it has
+//! loaded. Why Tool Help rather than the Restart Manager: the Restart
+//! Manager answers "who uses these files", so it would need every file of
+//! every candidate directory registered (a build venv holds thousands), and
+//! it answers per file, not per directory; the snapshots answer for a whole
+//! directory at once, with two `kernel32` calls that exist on every Windows
+//! (and in Wine). They do not show open files, working directories or
+//! command lines (see the module documentation of `liveness`).
+//!
+//! A process whose modules cannot be read (protected, another user's, or gone)
+//! is skipped: a uv sharing this user's cache runs as this user.
+
+use std::ffi::{c_void, OsString};
+use std::mem::size_of;
+use std::os::windows::ffi::OsStringExt;
+
+use super::{comparable, ProcessUse};
+
+type Handle = *mut c_void;
+
+const INVALID_HANDLE_VALUE: Handle = -1isize as Handle;
+const TH32CS_SNAPPROCESS: u32 = 0x0000_0002;
+const TH32CS_SNAPMODULE: u32 = 0x0000_0008;
+const TH32CS_SNAPMODULE32: u32 = 0x0000_0010;
+const ERROR_BAD_LENGTH: u32 = 24;
+const MAX_PATH: usize = 260;
+const MAX_MODULE_NAME32: usize = 255;
+
+/// `PROCESSENTRY32W` (tlhelp32.h).
+#[repr(C)]
+struct ProcessEntry {
+    size: u32,
+    usage: u32,
+    process_id: u32,
+    default_heap_id: usize,
+    module_id: u32,
+    threads: u32,
+    parent_process_id: u32,
+    priority_class_base: i32,
+    flags: u32,
+    exe_file: [u16; MAX_PATH],
+}
+
+/// `MODULEENTRY32W` (tlhelp32.h).
+#[repr(C)]
+struct ModuleEntry {
+    size: u32,
+    module_id: u32,
+    process_id: u32,
+    global_usage: u32,
+    process_usage: u32,
+    base_address: *mut u8,
+    base_size: u32,
+    module: Handle,
+    module_name: [u16; MAX_MODULE_NAME32 + 1],
+    exe_path: [u16; MAX_PATH],
+}
+
+#[link(name = "kernel32")]
+extern "system" {
+    fn CreateToolhelp32Snapshot(flags: u32, process_id: u32) -> Handle;
+    fn Process32FirstW(snapshot: Handle, entry: *mut ProcessEntry) -> i32;
+    fn Process32NextW(snapshot: Handle, entry: *mut ProcessEntry) -> i32;
+    fn Module32FirstW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
+    fn Module32NextW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
+    fn CloseHandle(handle: Handle) -> i32;
+}
+
+/// A snapshot handle, closed when dropped.
+struct Snapshot(Handle);
+
+impl Snapshot {
+    fn take(flags: u32, process_id: u32) -> std::io::Result<Snapshot> {
+        // SAFETY: plain system call; the result is checked before use.
+        let handle = unsafe { CreateToolhelp32Snapshot(flags, process_id) };
+        if handle == INVALID_HANDLE_VALUE || handle.is_null() {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(Snapshot(handle))
+        }
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from CreateToolhelp32Snapshot and is closed once.
+        unsafe { CloseHandle(self.0) };
+    }
+}
+
+/// Reads every process but `except`, with its image and loaded modules, one
+/// at a time, and hands each to `visit`; returns how many.
+pub fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
+    let snapshot = Snapshot::take(TH32CS_SNAPPROCESS, 0).map_err(|err| format!("cannot list the processes: {err}"))?;
+    // SAFETY: an all-zero PROCESSENTRY32W is valid; `size` is set as the API requires.
+    let mut entry: ProcessEntry = unsafe { std::mem::zeroed() };
+    entry.size = size_of::<ProcessEntry>() as u32;
+    let mut pids = Vec::new();
+    // SAFETY: `entry` is a valid, sized PROCESSENTRY32W for the whole loop.
+    let mut more = unsafe { Process32FirstW(snapshot.0, &mut entry) } != 0;
+    while more {
+        if entry.process_id != except && entry.process_id != 0 {
+            pids.push(entry.process_id);
+        }
+        // SAFETY: as above.
+        more = unsafe { Process32NextW(snapshot.0, &mut entry) } != 0;
+    }
+    if pids.is_empty() {
+        return Err("the process list is empty".to_owned());
+    }
+    let mut count = 0;
+    for process in pids.into_iter().filter_map(process_modules) {
+        visit(process);
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// The image and modules of `pid`, or `None` where they cannot be read.
+fn process_modules(pid: u32) -> Option<ProcessUse> {
+    let snapshot = module_snapshot(pid)?;
+    let mut process = ProcessUse {
+        pid,
+        ..ProcessUse::default()
+    };
+    // SAFETY: an all-zero MODULEENTRY32W is valid; `size` is set as the API requires.
+    let mut entry: ModuleEntry = unsafe { std::mem::zeroed() };
+    entry.size = size_of::<ModuleEntry>() as u32;
+    // SAFETY: `entry` is a valid, sized MODULEENTRY32W for the whole loop.
+    let mut more = unsafe { Module32FirstW(snapshot.0, &mut entry) } != 0;
+    while more {
+        process.mention(&comparable(&wide_string(&entry.exe_path)));
+        // SAFETY: as above.
+        more = unsafe { Module32NextW(snapshot.0, &mut entry) } != 0;
+    }
+    Some(process)
+}
+
+/// A module snapshot of `pid`. Windows answers `ERROR_BAD_LENGTH` while the
+/// process is loading or unloading a module; a few tries ride that out.
+fn module_snapshot(pid: u32) -> Option<Snapshot> {
+    for _ in 0..4 {
+        match Snapshot::take(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pid) {
+            Ok(snapshot) => return Some(snapshot),
+            Err(err) if err.raw_os_error() == Some(ERROR_BAD_LENGTH as i32) => continue,
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// A NUL-terminated UTF-16 buffer as an `OsString`.
+fn wide_string(buffer: &[u16]) -> OsString {
+    let len = buffer.iter().position(|unit| *unit == 0).unwrap_or(buffer.len());
+    OsString::from_wide(&buffer[..len])
+}

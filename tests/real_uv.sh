@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The sweep beside the real uv (from PyPI), offline, in a private cache:
+#
+# 1. A uv killed mid-build (SIGKILL to it and its build backend) leaves its
+#    .tmp* build venv behind, as a crash does.
+# 2. Three builds of local packages (tests/real_uv/slowpkg, a build backend
+#    that sleeps REAL_UV_BUILD_SEC, default 45) run well past the hook's
+#    min_age_sec of 30 s; once each has run ~35 s, the Linux engine sweeps the
+#    cache through every entry point (godot_project/tests/real_uv_tests.gd:
+#    the drop-in purge_directory, the hook in both modes, godot-ai's
+#    uv_cache_cleanup.gd as adopted). The killed uv's dirs go; the running
+#    builds' dirs stay untouched.
+# 3. Every build succeeds and its wheel is there; then uv's cache still works:
+#    `uv cache prune`, a fresh build, `uv cache clean`.
+#
+#   tests/real_uv.sh        needs uv on PATH (pip install uv) and a Linux engine
+#
+# Prints one SKIPPED line without them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tests/godot_engines.sh
+
+if ! command -v uv > /dev/null; then
+    echo "SKIPPED: the real-uv stage (no uv on PATH: pip install uv)"
+    exit 0
+fi
+engine="$(engine_for linux)" || exit 0
+build_sec="${REAL_UV_BUILD_SEC:-45}"
+# When the sweeps run: past the hook's min_age_sec (30 s), before the builds end.
+sweep_after_sec=35
+echo "real_uv: $(uv --version), engine $engine, builds of ${build_sec} s"
+
+scratch="$(mktemp -d)"
+cleanup() {
+    # Whatever still runs of ours (a failed run's builds) goes with the scratch dir.
+    pkill -KILL -f "$scratch/" 2> /dev/null || true
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+export UV_CACHE_DIR="$scratch/cache" UV_OFFLINE=1 UV_NO_CONFIG=1 UV_PYTHON_DOWNLOADS=never
+root="$UV_CACHE_DIR/builds-v0"
+
+# Starts a build of its own copy of slowpkg (each its own source, so uv does
+# not serialise them on one lock) in the background, in a process group of
+# its own; sets started_pid (not printed: a job started in $(...) would
+# belong to that subshell, and `wait` could not see it).
+start_build() {
+    local name="$1" seconds="$2"
+    cp -R tests/real_uv/slowpkg "$scratch/src-$name"
+    SLOW_BUILD_SEC="$seconds" SLOW_BUILD_MARKER="$scratch/building-$name" setsid \
+        uv build --no-index --wheel --out-dir "$scratch/out-$name" "$scratch/src-$name" \
+        > "$scratch/build-$name.log" 2>&1 &
+    started_pid=$!
+}
+
+# Waits (up to 60 s) until build NAME's backend runs build_wheel.
+wait_building() {
+    local name="$1" waited=0
+    until [[ -f "$scratch/building-$name" ]]; do
+        ((waited++ < 600)) || { echo "real_uv: build $name never started:" >&2; cat "$scratch/build-$name.log" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
+echo "== a uv killed mid-build"
+start_build killed 600
+killed_pid="$started_pid"
+wait_building killed
+mapfile -t killed < <(ls -A "$root")
+# uv and its build backend, as a crash or a killed terminal ends them.
+kill -KILL -- "-$(ps -o pgid= -p "$killed_pid" | tr -d ' ')"
+wait "$killed_pid" 2> /dev/null || true
+((${#killed[@]} >= 1)) || { echo "real_uv: the killed build left no build dir" >&2; exit 1; }
+echo "real_uv: the killed uv left ${killed[*]}"
+
+echo "== three builds of ${build_sec} s, swept after ${sweep_after_sec} s"
+builds=(one two three)
+declare -A build_pids
+for name in "${builds[@]}"; do
+    start_build "$name" "$build_sec"
+    build_pids[$name]="$started_pid"
+done
+for name in "${builds[@]}"; do
+    wait_building "$name"
+done
+sleep "$sweep_after_sec"
+prepare_project godot_project
+killed_list="$(IFS=,; echo "${killed[*]}")"
+# The builds are checked whatever the sweeps' verdict: a sweep that broke
+# them must show as failed builds too. run_and_judge exits, so a subshell.
+failed=0
+(REAL_UV_BUILDS_ROOT="$root" REAL_UV_KILLED="$killed_list" run_and_judge "real_uv: sweeps" linux "$engine" \
+    godot_project res://tests/suite.tscn "$scratch/sweeps.log" --case=res://tests/real_uv_tests.gd) || failed=1
+if ! grep -qx '1 passed, 0 failed' "$scratch/sweeps.log"; then
+    echo "real_uv: the sweep case did not pass (or was skipped)" >&2
+    failed=1
+fi
+
+for name in "${builds[@]}"; do
+    status=0
+    wait "${build_pids[$name]}" || status=$?
+    if ((status != 0)) || [[ ! -f "$scratch/out-$name/slowpkg-0.1.0-py3-none-any.whl" ]]; then
+        echo "real_uv: build $name FAILED (exit $status):" >&2
+        cat "$scratch/build-$name.log" >&2
+        failed=1
+    fi
+done
+((failed == 0)) || exit 1
+echo "real_uv: all ${#builds[@]} builds swept mid-build succeeded"
+
+echo "== uv's cache afterwards"
+uv cache prune
+start_build fresh 0
+wait "$started_pid" || { echo "real_uv: a fresh build FAILED:" >&2; cat "$scratch/build-fresh.log" >&2; exit 1; }
+[[ -f "$scratch/out-fresh/slowpkg-0.1.0-py3-none-any.whl" ]] || { echo "real_uv: no fresh wheel" >&2; exit 1; }
+uv cache clean
+[[ ! -e "$root" ]] || [[ -z "$(ls -A "$root")" ]] || { echo "real_uv: uv cache clean left $root" >&2; exit 1; }
+echo "real_uv: prune, a fresh build and clean all worked"
