@@ -103,6 +103,10 @@ fn assert_checked(report: &SweepReport) {
 }
 
 #[test]
+#[cfg_attr(
+    under_qemu,
+    ignore = "qemu-user without binfmt_misc cannot exec an arm64 copy of this binary; the Linux tests below cover the rule there"
+)]
 fn a_build_dir_whose_program_runs_is_spared_until_it_exits() {
     let scratch = Scratch::new("live-exe");
     let root = scratch.dir("builds-v0");
@@ -130,6 +134,10 @@ fn a_build_dir_whose_program_runs_is_spared_until_it_exits() {
 }
 
 #[test]
+#[cfg_attr(
+    under_qemu,
+    ignore = "qemu-user without binfmt_misc cannot exec an arm64 copy of this binary; the Linux tests below cover the rule there"
+)]
 fn a_live_dir_is_spared_whatever_its_age_and_a_dry_run_says_so() {
     let scratch = Scratch::new("live-dry");
     let root = scratch.dir("builds-v0");
