@@ -120,20 +120,10 @@ func test_a_file_held_open_by_another_process_stays_until_released() -> void:
 	var ready := markers.path_join("ready")
 	var release := markers.path_join("release")
 	var pyd := ProjectSettings.globalize_path(root.path_join(".tmpLocked").path_join(PYD))
-	var args := [
-		"--headless", "--path", ProjectSettings.globalize_path("res://"),
-		"-s", "res://tests/hold_file.gd", "--", pyd, ready, release,
-	]
-	var pid := OS.create_process(OS.get_executable_path(), args)
-	expect(pid > 0, "second process started")
+	var pid: int = await _start_holder(
+		OS.get_executable_path(), pyd, ready, release, "the second process"
+	)
 	if pid <= 0:
-		return
-	var deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
-	while not FileAccess.file_exists(ready) and Time.get_ticks_msec() < deadline:
-		await tree.process_frame
-	if not FileAccess.file_exists(ready):
-		problems.append("the second process did not open the file within %d ms" % HOLDER_TIMEOUT_MSEC)
-		OS.kill(pid)
 		return
 	var release_and_wait := func() -> void:
 		FsUtil.write_file(release, "go")
@@ -166,20 +156,10 @@ func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
 	FsUtil.write_file(outside, "the only link to the build dir is the program's image")
 	var ready := markers.path_join("ready")
 	var release := markers.path_join("release")
-	var args := [
-		"--headless", "--path", ProjectSettings.globalize_path("res://"),
-		"-s", "res://tests/hold_file.gd", "--", outside, ready, release,
-	]
-	var pid := OS.create_process(program, args)
-	expect(pid > 0, "the program in the build dir started")
+	var pid: int = await _start_holder(
+		program, outside, ready, release, "the program in the build dir"
+	)
 	if pid <= 0:
-		return
-	var deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
-	while not FileAccess.file_exists(ready) and Time.get_ticks_msec() < deadline:
-		await tree.process_frame
-	if not FileAccess.file_exists(ready):
-		problems.append("the program in the build dir did not start within %d ms" % HOLDER_TIMEOUT_MSEC)
-		OS.kill(pid)
 		return
 
 	var while_running := McpUvCacheCleanup.purge_directory(root)
@@ -200,6 +180,31 @@ func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
 	var after_exit := McpUvCacheCleanup.purge_directory(root)
 	expect_eq(after_exit, counts(1, 1, 1, 0), "next sweep after it exited")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
+
+
+## Starts `program` (a Godot engine) running hold_file.gd, which opens `held`,
+## writes `ready`, and keeps `held` open until `release` exists. Waits until it
+## holds the file. Returns its PID, or 0 (with the problem recorded, the
+## process killed) when it did not get there in time.
+func _start_holder(
+	program: String, held: String, ready: String, release: String, what: String
+) -> int:
+	var args := [
+		"--headless", "--path", ProjectSettings.globalize_path("res://"),
+		"-s", "res://tests/hold_file.gd", "--", held, ready, release,
+	]
+	var pid := OS.create_process(program, args)
+	expect(pid > 0, what + " started")
+	if pid <= 0:
+		return 0
+	var deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
+	while not FileAccess.file_exists(ready) and Time.get_ticks_msec() < deadline:
+		await tree.process_frame
+	if not FileAccess.file_exists(ready):
+		problems.append("%s did not hold its file within %d ms" % [what, HOLDER_TIMEOUT_MSEC])
+		OS.kill(pid)
+		return 0
+	return pid
 
 
 ## The sweep renames the build dir, cannot delete the held file, reports it
