@@ -4,7 +4,8 @@
 # 1. cargo test: the sweep engine on a real filesystem, every rule.
 # 2. The permission tests once more as an unprivileged user, when run as
 #    root: root ignores permission bits, so only this run can fail if
-#    read-only handling breaks.
+#    read-only handling breaks. Also as root: the process check's fallback,
+#    with /proc hidden in a mount namespace of its own.
 # 3. Every shipped library (scripts/build-libraries.sh: Linux, Windows x86_64
 #    and arm64, macOS universal), each checked by tests/check_library.sh after
 #    tests/check_library_selftest.sh proves each check can fail, and the Rust
@@ -29,13 +30,18 @@ cd "$(dirname "$0")/.."
 
 cargo test --all-targets
 
+# The path of the integration test binary NAME (tests/NAME.rs), built.
+test_binary() {
+    cargo test --test "$1" --no-run --message-format=json 2> /dev/null |
+        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1
+}
+
 if [[ "$(id -u)" == 0 ]]; then
     if ! command -v setpriv > /dev/null; then
         echo "run.sh: setpriv (util-linux) is needed to run the permission tests unprivileged" >&2
         exit 1
     fi
-    binary="$(cargo test --test read_only --no-run --message-format=json 2> /dev/null |
-        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+    binary="$(test_binary read_only)"
     scratch="$(mktemp -d)"
     trap 'rm -rf "$scratch"' EXIT
     # A copy inside a directory nobody owns: the checkout itself may sit in a
@@ -47,6 +53,11 @@ if [[ "$(id -u)" == 0 ]]; then
     echo "run.sh: permission tests again as user nobody"
     setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
         env MCP_UVCC_TEST_TMPDIR="$scratch/tmp" "$scratch/read_only"
+    # The process check's fallback: in a mount namespace whose /proc is an
+    # empty tmpfs, only the age rule applies and the report says why.
+    echo "run.sh: the process check with /proc hidden (unshare -m)"
+    unshare --mount sh -c 'mount -t tmpfs none /proc && exec "$0" --ignored --exact "$1"' \
+        "$(test_binary sweep_liveness)" without_processes_only_the_age_rule_applies_and_the_report_says_why
 fi
 
 # Every shipped library, built as released and checked

@@ -155,6 +155,48 @@ fn a_live_dir_is_spared_whatever_its_age_and_a_dry_run_says_so() {
     assert_eq!(names_in(&root), [".tmpLive"]);
 }
 
+/// Where the processes cannot be read, the sweep falls back to its age rule
+/// and the report says why. Run by tests/run.sh in a mount namespace whose
+/// `/proc` is an empty tmpfs (`unshare -m`, root only).
+#[test]
+#[ignore = "needs /proc hidden: tests/run.sh runs it under unshare -m"]
+fn without_processes_only_the_age_rule_applies_and_the_report_says_why() {
+    assert!(
+        fs::metadata("/proc/self/stat").is_err(),
+        "run with /proc hidden (tests/run.sh does)"
+    );
+    let scratch = Scratch::new("live-unavailable");
+    let root = scratch.dir("builds-v0");
+    build_venv(&root.join(".tmpFresh"));
+    let options = SweepOptions {
+        min_age: Duration::from_secs(3600),
+        ..SweepOptions::default()
+    };
+    let report = sweep(&root, &options).unwrap();
+    assert_eq!(
+        report.counts,
+        counts(0, 0, 0, 0),
+        "the age rule still spares a fresh dir"
+    );
+    assert_eq!(
+        report.liveness,
+        LivenessCheck::NotNeeded,
+        "no candidate, nothing to check"
+    );
+    let report = drop_in_sweep(&root);
+    assert!(
+        matches!(&report.liveness, LivenessCheck::Unavailable(why) if why.contains("/proc")),
+        "{:?}",
+        report.liveness
+    );
+    assert!(report.liveness.to_string().starts_with("unavailable: "));
+    assert_eq!(
+        report.counts,
+        counts(1, 1, 1, 0),
+        "only the age rule, 0 here: {report:?}"
+    );
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
     use std::os::unix::fs::symlink;
