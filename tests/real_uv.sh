@@ -9,7 +9,7 @@
 #    cache through every entry point (godot_project/tests/real_uv_tests.gd:
 #    the drop-in purge_directory, the hook in both modes, godot-ai's
 #    uv_cache_cleanup.gd as adopted). The killed uv's dirs go; the running
-#    builds' dirs stay untouched.
+#    builds' dirs stay untouched, and the hook's Output line says why.
 # 3. Every build succeeds and its wheel is there; then uv's cache still works:
 #    `uv cache prune`, a fresh build, `uv cache clean`.
 #
@@ -93,6 +93,12 @@ failed=0
     godot_project res://tests/suite.tscn "$scratch/sweeps.log" --case=res://tests/real_uv_tests.gd) || failed=1
 if ! grep -qx '1 passed, 0 failed' "$scratch/sweeps.log"; then
     echo "real_uv: the sweep case did not pass (or was skipped)" >&2
+    failed=1
+fi
+# The hook's one Output line says why the builds' dirs stay.
+if ! grep -q "McpUvCacheCleanup: removed 0 stale uv build dir(s) (0 files) from $root; ${#builds[@]} in use by a running process, left alone" \
+    "$scratch/sweeps.log"; then
+    echo "real_uv: the hook's summary line does not say the running builds' dirs were left alone" >&2
     failed=1
 fi
 

@@ -209,24 +209,35 @@ pub fn report_to_output(root: &Path, report: &SweepReport, dry_run: bool, verbos
         }
         return;
     }
+    let in_use = in_use_note(report);
     if counts.remaining > 0 {
         let reason = report
             .errors
             .first()
             .map_or_else(|| "no error was reported".to_owned(), ToString::to_string);
         godot_warn!(
-            "McpUvCacheCleanup: removed {} stale uv build dir(s); {} remain in {} (retried on the next sweep); first error: {reason}",
+            "McpUvCacheCleanup: removed {} stale uv build dir(s); {} remain in {} (retried on the next sweep){in_use}; first error: {reason}",
             counts.deleted,
             counts.remaining,
             root.display()
         );
-    } else if verbosity == Verbosity::Summary && counts.deleted > 0 {
+    } else if verbosity == Verbosity::Summary && (counts.deleted > 0 || report.live > 0) {
         godot_print!(
-            "McpUvCacheCleanup: removed {} stale uv build dir(s) ({} files) from {}",
+            "McpUvCacheCleanup: removed {} stale uv build dir(s) ({} files) from {}{in_use}",
             counts.deleted,
             report.removal.files_removed,
             root.display()
         );
+    }
+}
+
+/// `"; N in use by a running process, left alone"`, or nothing: why a build
+/// dir the user sees did not go.
+fn in_use_note(report: &SweepReport) -> String {
+    if report.live == 0 {
+        String::new()
+    } else {
+        format!("; {} in use by a running process, left alone", report.live)
     }
 }
 
