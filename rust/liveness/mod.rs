@@ -294,11 +294,13 @@ mod tests {
             started,
             ..ProcessUse::default()
         };
+        // As the readers do: every text in comparable form (on Windows
+        // backslashed and lower case).
         for text in mentions {
-            process.mention(text.as_bytes());
+            process.mention(&comparable(OsStr::new(text)));
         }
         for file in open {
-            process.open_file(file.as_bytes().to_vec());
+            process.open_file(comparable(OsStr::new(file)));
         }
         process
     }
