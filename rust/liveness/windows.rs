@@ -11,7 +11,9 @@
 //! command lines (see the module documentation of `liveness`).
 //!
 //! A process whose modules cannot be read (protected, another user's, or gone)
-//! is skipped: a uv sharing this user's cache runs as this user.
+//! is skipped: a uv sharing this user's cache runs as this user. When not one
+//! process can be read, the check is unavailable (Wine 8 for arm64 is such a
+//! system: every module snapshot fails there).
 
 use std::ffi::{c_void, OsString};
 use std::mem::size_of;
@@ -111,16 +113,31 @@ pub fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result
     if pids.is_empty() {
         return Err("the process list is empty".to_owned());
     }
+    let listed = pids.len();
     let mut count = 0;
-    for process in pids.into_iter().filter_map(process_modules) {
-        visit(process);
-        count += 1;
+    let mut last_error = None;
+    for pid in pids {
+        match process_modules(pid) {
+            Ok(process) => {
+                visit(process);
+                count += 1;
+            }
+            Err(err) => last_error = Some(err),
+        }
     }
-    Ok(count)
+    // Some processes are always closed to us (the system's, protected ones),
+    // but this user's own never are: when not one could be read, the check
+    // did not happen, and saying "processes" would hide that.
+    match last_error {
+        Some(err) if count == 0 => Err(format!(
+            "the modules of none of the {listed} running processes could be read: {err}"
+        )),
+        _ => Ok(count),
+    }
 }
 
-/// The image and modules of `pid`, or `None` where they cannot be read.
-fn process_modules(pid: u32) -> Option<ProcessUse> {
+/// The image and modules of `pid`, or why they cannot be read.
+fn process_modules(pid: u32) -> std::io::Result<ProcessUse> {
     let snapshot = module_snapshot(pid)?;
     let mut process = ProcessUse {
         pid,
@@ -136,20 +153,19 @@ fn process_modules(pid: u32) -> Option<ProcessUse> {
         // SAFETY: as above.
         more = unsafe { Module32NextW(snapshot.0, &mut entry) } != 0;
     }
-    Some(process)
+    Ok(process)
 }
 
 /// A module snapshot of `pid`. Windows answers `ERROR_BAD_LENGTH` while the
 /// process is loading or unloading a module; a few tries ride that out.
-fn module_snapshot(pid: u32) -> Option<Snapshot> {
-    for _ in 0..4 {
+fn module_snapshot(pid: u32) -> std::io::Result<Snapshot> {
+    let mut tries = 0;
+    loop {
         match Snapshot::take(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pid) {
-            Ok(snapshot) => return Some(snapshot),
-            Err(err) if err.raw_os_error() == Some(ERROR_BAD_LENGTH as i32) => continue,
-            Err(_) => return None,
+            Err(err) if err.raw_os_error() == Some(ERROR_BAD_LENGTH as i32) && tries < 3 => tries += 1,
+            result => return result,
         }
     }
-    None
 }
 
 /// A NUL-terminated UTF-16 buffer as an `OsString`.
