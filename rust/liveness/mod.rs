@@ -59,7 +59,7 @@ mod platform;
 mod platform;
 
 use std::collections::BTreeSet;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::fmt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -194,15 +194,30 @@ pub fn live_candidates(root: &Path, candidates: &[Candidate], processes: &[Proce
 
 /// Applies the rule to one process after another.
 struct Judge<'c> {
-    roots: Vec<Vec<u8>>,
+    roots: Vec<RootForm>,
     candidates: Vec<(Vec<u8>, &'c Candidate)>,
     live: BTreeSet<OsString>,
+}
+
+/// One form the root may appear in, with what rule 2 compares against it,
+/// worked out once per sweep rather than once per process.
+struct RootForm {
+    root: Vec<u8>,
+    /// The cache holding the root, and that cache's `.lock`.
+    cache: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl RootForm {
+    fn new(root: Vec<u8>) -> RootForm {
+        let cache = text::parent(&root).map(|cache| (cache.to_vec(), text::join(cache, b".lock")));
+        RootForm { root, cache }
+    }
 }
 
 impl<'c> Judge<'c> {
     fn new(root: &Path, candidates: &'c [Candidate]) -> Judge<'c> {
         Judge {
-            roots: text::root_forms(root),
+            roots: text::root_forms(root).into_iter().map(RootForm::new).collect(),
             candidates: candidates
                 .iter()
                 .map(|candidate| (comparable(&candidate.name), candidate))
@@ -212,8 +227,8 @@ impl<'c> Judge<'c> {
     }
 
     fn add(&mut self, process: &ProcessUse) {
-        for root in &self.roots {
-            for rest in text::after_root(&process.mentions, root) {
+        for form in &self.roots {
+            for rest in text::after_root(&process.mentions, &form.root) {
                 if let Some((_, candidate)) = self
                     .candidates
                     .iter()
@@ -241,17 +256,16 @@ impl<'c> Judge<'c> {
 /// (it holds the cache-wide `.lock` and another file of the cache outside
 /// the root), since when; `UNIX_EPOCH` when its start is unknown, so that
 /// every build directory counts as its own.
-fn building_since(process: &ProcessUse, roots: &[Vec<u8>]) -> Option<SystemTime> {
-    let building = roots.iter().any(|root| {
-        let Some(cache) = text::parent(root) else {
+fn building_since(process: &ProcessUse, roots: &[RootForm]) -> Option<SystemTime> {
+    let building = roots.iter().any(|form| {
+        let Some((cache, cache_lock)) = &form.cache else {
             return false;
         };
-        let cache_lock = text::join(cache, b".lock");
-        let holds_cache_lock = process.open_files.contains(&cache_lock);
+        let holds_cache_lock = process.open_files.contains(cache_lock);
         let holds_a_shard = process
             .open_files
             .iter()
-            .any(|file| *file != cache_lock && text::is_inside(file, cache) && !text::is_inside(file, root));
+            .any(|file| file != cache_lock && text::is_inside(file, cache) && !text::is_inside(file, &form.root));
         holds_cache_lock && holds_a_shard
     });
     building.then(|| process.started.unwrap_or(SystemTime::UNIX_EPOCH))
@@ -266,14 +280,10 @@ fn created_after(created: Option<SystemTime>, threshold: Option<SystemTime>) -> 
     }
 }
 
-/// A candidate name as the report shows it.
-pub fn display_name(name: &OsStr) -> String {
-    name.to_string_lossy().into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::OsStr;
     use std::path::PathBuf;
 
     fn root() -> PathBuf {
