@@ -20,7 +20,7 @@
 //! 3. **Rename** each build venv to a free `_dead_*` name (`renamed`; see
 //!    [`crate::names::dead_name_for`]). An existing entry is never replaced or
 //!    merged into. A rename that fails is skipped.
-//! 4. **Remove** every `_dead_*` directory, except live ones,, new and old, with
+//! 4. **Remove** every `_dead_*` directory, new and old, except live ones, with
 //!    [`crate::remove::remove_tree`], on up to [`SweepOptions::threads`]
 //!    threads ([`crate::parallel`]; `deleted` counts the ones fully gone).
 //! 5. **Count** the `_dead_*` directories still in the root (`remaining`).
