@@ -8,7 +8,9 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use common::*;
-use mcp_uv_cache_cleanup::{sweep, Operation, SweepError, SweepOptions};
+#[cfg(target_os = "linux")]
+use mcp_uv_cache_cleanup::Operation;
+use mcp_uv_cache_cleanup::{sweep, SweepError, SweepOptions};
 
 #[cfg(unix)]
 fn link(target: &Path, at: &Path) {
@@ -16,6 +18,7 @@ fn link(target: &Path, at: &Path) {
 }
 
 /// An outside directory holding a canary file the sweep must never touch.
+#[cfg(unix)]
 fn canary(scratch: &Scratch) -> std::path::PathBuf {
     let outside = scratch.dir("outside");
     write(outside.join("canary.txt"), "alive");
@@ -23,6 +26,7 @@ fn canary(scratch: &Scratch) -> std::path::PathBuf {
     outside
 }
 
+#[cfg(unix)]
 fn assert_canary_alive(outside: &Path) {
     assert_eq!(fs::read_to_string(outside.join("canary.txt")).unwrap(), "alive");
     assert_eq!(fs::read_to_string(outside.join("sub/deeper.txt")).unwrap(), "alive");
