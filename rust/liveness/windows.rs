@@ -10,10 +10,13 @@
 //! (and in Wine). They do not show open files, working directories or
 //! command lines (see the module documentation of `liveness`).
 //!
-//! A process whose modules cannot be read (protected, another user's, or gone)
-//! is skipped: a uv sharing this user's cache runs as this user. When not one
-//! process can be read, the check is unavailable (Wine 8 for arm64 is such a
-//! system: every module snapshot fails there).
+//! A process whose modules cannot be read (protected, another user's) still
+//! has its image checked: `QueryFullProcessImageNameW` needs only the
+//! limited query right, which Windows grants for nearly every process. Wine 8
+//! for arm64 answers every module snapshot with "Access denied", so there
+//! only images are checked. A process neither answers is skipped (a uv
+//! sharing this user's cache runs as this user); when not one can be read,
+//! the check is unavailable.
 
 use std::ffi::{c_void, OsString};
 use std::mem::size_of;
@@ -30,6 +33,9 @@ const TH32CS_SNAPMODULE32: u32 = 0x0000_0010;
 const ERROR_BAD_LENGTH: u32 = 24;
 const MAX_PATH: usize = 260;
 const MAX_MODULE_NAME32: usize = 255;
+const PROCESS_QUERY_LIMITED_INFORMATION: u32 = 0x1000;
+/// Long enough for any Windows path (`\\?\` paths reach 32,767 units).
+const LONGEST_PATH: usize = 32_768;
 
 /// `PROCESSENTRY32W` (tlhelp32.h).
 #[repr(C)]
@@ -69,6 +75,8 @@ extern "system" {
     fn Module32FirstW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
     fn Module32NextW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
     fn CloseHandle(handle: Handle) -> i32;
+    fn OpenProcess(access: u32, inherit_handle: i32, process_id: u32) -> Handle;
+    fn QueryFullProcessImageNameW(process: Handle, flags: u32, name: *mut u16, size: *mut u32) -> i32;
 }
 
 /// A snapshot handle, closed when dropped.
@@ -136,12 +144,20 @@ pub fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result
     }
 }
 
-/// The image and modules of `pid`, or why they cannot be read.
+/// The image and modules of `pid`; its image only when its modules cannot be
+/// read; or why neither can.
 fn process_modules(pid: u32) -> std::io::Result<ProcessUse> {
-    let snapshot = module_snapshot(pid)?;
     let mut process = ProcessUse {
         pid,
         ..ProcessUse::default()
+    };
+    let snapshot = match module_snapshot(pid) {
+        Ok(snapshot) => snapshot,
+        Err(modules_error) => {
+            let image = image_path(pid).map_err(|_| modules_error)?;
+            process.mention(&comparable(&image));
+            return Ok(process);
+        }
     };
     // SAFETY: an all-zero MODULEENTRY32W is valid; `size` is set as the API requires.
     let mut entry: ModuleEntry = unsafe { std::mem::zeroed() };
@@ -154,6 +170,27 @@ fn process_modules(pid: u32) -> std::io::Result<ProcessUse> {
         more = unsafe { Module32NextW(snapshot.0, &mut entry) } != 0;
     }
     Ok(process)
+}
+
+/// The full path of `pid`'s executable.
+fn image_path(pid: u32) -> std::io::Result<OsString> {
+    // SAFETY: plain system call; the result is checked before use.
+    let process = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+    if process.is_null() {
+        return Err(std::io::Error::last_os_error());
+    }
+    let mut buffer = vec![0_u16; LONGEST_PATH];
+    let mut length = LONGEST_PATH as u32;
+    // SAFETY: `buffer` holds `length` units; the handle is open.
+    let answered = unsafe { QueryFullProcessImageNameW(process, 0, buffer.as_mut_ptr(), &mut length) } != 0;
+    let result = if answered {
+        Ok(OsString::from_wide(&buffer[..length as usize]))
+    } else {
+        Err(std::io::Error::last_os_error())
+    };
+    // SAFETY: opened above, closed once.
+    unsafe { CloseHandle(process) };
+    result
 }
 
 /// A module snapshot of `pid`. Windows answers `ERROR_BAD_LENGTH` while the
