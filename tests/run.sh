@@ -9,8 +9,11 @@
 # 3. Every shipped library (scripts/build-libraries.sh: Linux, Windows x86_64
 #    and arm64, macOS universal), each checked by tests/check_library.sh after
 #    tests/check_library_selftest.sh proves each check can fail, and the Rust
-#    suite for Linux arm64 under qemu (tests/run_linux_arm64.sh); without the
-#    cross toolchains one SKIPPED line, and this machine's library only.
+#    suite for Linux arm64 under qemu (tests/run_linux_arm64.sh), and the
+#    Windows arm64 DLLs loaded and the Rust suite for them run under arm64
+#    Wine (tests/run_windows_arm64.sh); without the cross toolchains one
+#    SKIPPED line, and this machine's library only; without arm64 Wine (qemu
+#    and dpkg's arm64 architecture), one SKIPPED line for it.
 # 4. The Windows tests (tests/run_windows.sh: the Rust suite under Wine), when
 #    the Windows toolchain is installed; one SKIPPED line when not.
 # 5. The release archive (scripts/build-release.sh), unpacked: the addon the
@@ -62,12 +65,19 @@ fi
 
 # Every shipped library, built as released and checked
 # (scripts/build-libraries.sh, tests/check_library.sh), after proving the
-# checks can fail; then the Linux arm64 suite under qemu.
+# checks can fail; then the arm64 suites under qemu: Linux, and Windows under
+# arm64 Wine.
 if (source scripts/cross/env.sh && require_cross_toolchain gcc-mingw-w64-x86-64 \
     binutils-mingw-w64-x86-64 qemu-user libc6-arm64-cross 2> /dev/null); then
     tests/check_library_selftest.sh
     scripts/build-libraries.sh
     tests/run_linux_arm64.sh
+    if (source scripts/windows/arm64_wine.sh && require_arm64_wine 2> /dev/null); then
+        tests/run_windows_arm64.sh
+    else
+        echo "SKIPPED: the Windows arm64 DLLs and tests under arm64 Wine" \
+            "(dpkg --add-architecture arm64 && apt-get update)"
+    fi
     all_libraries=true
 else
     echo "SKIPPED: the libraries for every platform and the Linux arm64 tests under qemu" \

@@ -1,0 +1,78 @@
+# Sourced by tests/run_windows_arm64.sh: Debian 12's arm64 Wine (8.0, with
+# native aarch64 PE DLLs), run on this x86_64 machine by qemu-aarch64 from an
+# extracted arm64 root. Nothing is installed system-wide: the packages are
+# downloaded (apt-get download, which needs `dpkg --add-architecture arm64`
+# and an `apt-get update` once) and unpacked under ARM64_WINE_DIR.
+#
+# Without binfmt_misc the kernel cannot start an arm64 program, and Wine
+# starts its helpers (a new process, the wineserver) by exec'ing them. So:
+# - usr/lib/wine/wine64 becomes a wrapper that re-execs the real loader
+#   through qemu, with argv[0] set to the wrapper (-0), because Wine finds
+#   itself, and re-execs, by that name;
+# - usr/lib/wine/wineserver, the script Wine runs to start the server, runs
+#   the arm64 wineserver64 through qemu (else it would find the host's amd64
+#   wineserver: "wineserver doesn't support the aa64 architecture").
+
+source scripts/debian_packages.sh
+
+ARM64_WINE_DIR=target/arm64-wine
+# arm64 packages: Wine and the shared libraries its loader and server need.
+ARM64_WINE_PACKAGES=(wine64 libwine libunwind8 libc6 liblzma5 libgcc-s1)
+
+# Fails with one line naming what is missing: qemu-user on the host, or the
+# arm64 architecture in dpkg (whose package lists apt-get download reads).
+require_arm64_wine() {
+    require_debian_packages qemu-user || return
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        echo "missing: the arm64 architecture in dpkg (dpkg --add-architecture arm64 && apt-get update)" >&2
+        return 1
+    fi
+}
+
+# Prints the arm64 root, unpacking it first when needed (about 100 MB; kept
+# in ARM64_WINE_DIR across runs).
+arm64_wine_root() {
+    local root="$PWD/$ARM64_WINE_DIR/root" debs="$ARM64_WINE_DIR/debs"
+    if [[ ! -x "$root/usr/lib/wine/wine64.real" ]]; then
+        rm -rf "$root" "$debs"
+        mkdir -p "$root" "$debs"
+        (cd "$debs" && apt-get download -qq "${ARM64_WINE_PACKAGES[@]/%/:arm64}" 2> /dev/null) >&2 || {
+            echo "arm64_wine_root: apt-get download failed (run: dpkg --add-architecture arm64 && apt-get update)" >&2
+            return 1
+        }
+        for deb in "$debs"/*.deb; do
+            dpkg -x "$deb" "$root"
+        done
+        mv "$root/usr/lib/wine/wine64" "$root/usr/lib/wine/wine64.real"
+    fi
+    # Written at every call: they name the root, which moves with the checkout.
+    printf '#!/bin/sh\nexec qemu-aarch64 -L "%s" -0 "$0" "%s" "$@"\n' \
+        "$root" "$root/usr/lib/wine/wine64.real" > "$root/usr/lib/wine/wine64"
+    printf '#!/bin/sh\nexec qemu-aarch64 -L "%s" "%s" "$@"\n' \
+        "$root" "$root/usr/lib/wine/wineserver64" > "$root/usr/lib/wine/wineserver"
+    chmod +x "$root/usr/lib/wine/wine64" "$root/usr/lib/wine/wineserver"
+    echo "$root"
+}
+
+# Creates a throwaway arm64 Wine prefix at DIR with the Windows arm64 C
+# compiler ZIG_CC (an argv prefix, e.g. "zig cc -target aarch64-windows-gnu")
+# and exports what every run needs, as make_wine_prefix does for x86_64: no
+# debug noise, no Mono or Gecko prompts, and the bcryptprimitives shim (Wine
+# 8 lacks that DLL on arm64 too). ARM64_WINE: the wine64 to run.
+make_arm64_wine_prefix() {
+    local prefix="$1"
+    shift
+    ARM64_WINE="$(arm64_wine_root)/usr/lib/wine/wine64" || return
+    export ARM64_WINE WINEPREFIX="$prefix" WINEDEBUG=-all
+    export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
+    "$ARM64_WINE" wineboot --init > /dev/null 2>&1
+    arm64_wine_cleanup
+    "$@" -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+        tests/windows/bcryptprimitives_shim.c -ladvapi32
+}
+
+# Waits for the prefix's wineserver to exit (no-op without a prefix).
+arm64_wine_cleanup() {
+    [[ -n "${WINEPREFIX:-}" && -n "${ARM64_WINE:-}" ]] || return 0
+    "$(dirname "$ARM64_WINE")/wineserver" -w 2> /dev/null || true
+}

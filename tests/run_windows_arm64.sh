@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The Windows arm64 half of the test command (README "Every platform"), under
+# Debian's arm64 Wine run by qemu-aarch64 (scripts/windows/arm64_wine.sh):
+#
+# 1. the shipped arm64 DLLs (both variants; built with
+#    scripts/build-libraries.sh windows-arm64 when missing) are loaded by
+#    tests/windows/load_library.c, built for arm64 Windows: every import
+#    resolved, the entry symbol found and called as Godot calls it, once with
+#    Godot 4.3's interface (it must initialise) and once with none (the
+#    panic inside must be caught);
+# 2. the Rust test suite for aarch64-pc-windows-gnullvm (the DLL's target and
+#    toolchain: Debian's Rust with -Zbuild-std, zig linking; profile
+#    emulated-test, as the Linux arm64 suite) runs under that Wine, with the
+#    skips of the x86_64 Wine suite (cfg(under_wine)).
+#
+# Needs the cross toolchain (scripts/cross/env.sh), qemu-user and dpkg's
+# arm64 architecture (the arm64 Wine packages are downloaded, not installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/library_names.sh
+source scripts/cross/env.sh
+source scripts/windows/arm64_wine.sh
+require_cross_toolchain
+require_arm64_wine
+
+target=aarch64-pc-windows-gnullvm
+bin=addons/mcp_uv_cache_cleanup/bin
+dlls=()
+for variant in "${VARIANTS[@]}"; do
+    dlls+=("$bin/$(shipped_library_name windows-arm64 "$variant")")
+done
+for dll in "${dlls[@]}"; do
+    [[ -f "$dll" ]] || scripts/build-libraries.sh windows-arm64
+done
+
+export ZIG
+ZIG="$(zig_dir)/zig"
+zig_cc=("$ZIG" cc -target aarch64-windows-gnu)
+scratch="$(mktemp -d)"
+trap 'arm64_wine_cleanup; rm -rf "$scratch"' EXIT
+
+echo "== arm64 Wine prefix"
+make_arm64_wine_prefix "$scratch/prefix" "${zig_cc[@]}"
+echo "== $("$ARM64_WINE" --version) (arm64, under $(qemu-aarch64 --version | head -n 1))"
+
+echo "== the shipped arm64 DLLs, loaded as Godot loads them"
+"${zig_cc[@]}" -municode -O2 -Wall -Wextra -Werror -o "$scratch/load_library.exe" tests/windows/load_library.c
+for dll in "${dlls[@]}"; do
+    # A copy on drive C:, as a user's project would be.
+    cp "$dll" "$WINEPREFIX/drive_c/"
+    for interface in godot nothing; do
+        # gdext prints a line when it initialises, and the panic it must
+        # catch with the empty interface (without a backtrace).
+        [[ "$interface" == nothing ]] && echo "(an empty interface: the panic line below is expected)"
+        RUST_BACKTRACE=0 "$ARM64_WINE" "$scratch/load_library.exe" "C:\\$(basename "$dll")" \
+            gdext_rust_init "$interface"
+    done
+done
+
+echo "== Rust tests for $target under arm64 Wine"
+# cc-rs (the build script of alloca, a dev-dependency through criterion)
+# compiles C for the target with these; the linker is the shipped DLL's
+# (scripts/cross/zig-def-linker).
+export CC_aarch64_pc_windows_gnullvm="$PWD/scripts/cross/zig-cc-aarch64-windows"
+export AR_aarch64_pc_windows_gnullvm="$PWD/scripts/cross/zig-ar"
+export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_LINKER="$PWD/scripts/cross/zig-def-linker"
+export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_RUNNER="$PWD/scripts/windows/arm64-wine-runner"
+# The x86_64 Wine suite's skips (tests Wine cannot reproduce), no more.
+export RUSTFLAGS="--cfg under_wine"
+export MCP_UVCC_TEST_TMPDIR='C:\uvcc-tests'
+debian_cargo test "$target" --profile emulated-test --no-fail-fast --lib --tests
