@@ -1,9 +1,9 @@
 //! Windows known folders (`SHGetKnownFolderPath`), uv's fallback when
 //! `LOCALAPPDATA`, `APPDATA` or `PROGRAMDATA` is unset or empty.
 //!
-//! The only `unsafe` outside the Godot binding: two system calls, declared
-//! here rather than through a bindings crate, because these two are all the
-//! crate needs (shell32 and ole32 are on every Windows).
+//! Two system calls, declared here rather than through a bindings crate,
+//! because these two are all this module needs (shell32 and ole32 are on
+//! every Windows); the crate documentation lists every `unsafe` call site.
 
 use std::path::PathBuf;
 

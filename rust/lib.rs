@@ -23,6 +23,12 @@
 //!
 //! The Godot surface lives in one folder, `binding/`: a thin layer that only
 //! converts types and reports (see its module documentation).
+//!
+//! `unsafe` code is only where the crate calls what no safe wrapper in its
+//! dependencies covers, each call with its `SAFETY` note: the system calls
+//! of [`known_folder`] (`SHGetKnownFolderPath`), of the process check's
+//! Windows and macOS readers (Tool Help; libproc and sysctl), and the raw
+//! GDExtension calls of `binding/entry.rs`, where gdext is not initialised.
 
 pub mod background;
 pub mod error;

@@ -17,7 +17,7 @@
 //!   editor's Output shows it; on older versions, when the scene level is
 //!   loaded.
 //!
-//! This is the crate's only `unsafe` code outside gdext's macros: the few
+//! This is the binding's only `unsafe` code outside gdext's macros: the few
 //! raw GDExtension interface calls the stand-aside path needs, because gdext
 //! itself is not initialised there.
 
