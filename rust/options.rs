@@ -59,7 +59,7 @@ pub enum OptionKey {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OptionError {
     /// A key that is not one of [`KNOWN_KEYS`].
-    #[error("unknown option \"{key}\" (known: min_age_sec, dry_run, threads, log_summary)")]
+    #[error("unknown option \"{key}\" (known: {})", KNOWN_KEYS.join(", "))]
     UnknownKey {
         /// The key as given.
         key: String,
@@ -81,12 +81,14 @@ pub enum OptionError {
         found: String,
     },
     /// A known key with a value outside its range.
-    #[error("option \"{key}\" must be {range}, got {value}")]
+    #[error("option \"{key}\" must be {}, got {value}", IntRange { min: *min, max: *max })]
     OutOfRange {
         /// The key.
         key: &'static str,
-        /// The range it takes.
-        range: &'static str,
+        /// The smallest value it takes.
+        min: i64,
+        /// The largest value it takes; `None`: no limit.
+        max: Option<i64>,
         /// The value it was given.
         value: i64,
     },
@@ -110,13 +112,13 @@ pub fn parse_options(
         };
         match key.as_str() {
             MIN_AGE_SEC => {
-                let seconds = int_in(MIN_AGE_SEC, value, 0, i64::MAX, "an int >= 0")?;
+                let seconds = int_in(MIN_AGE_SEC, value, 0, None)?;
                 options.min_age = Duration::from_secs(seconds.unsigned_abs());
             }
             DRY_RUN => options.dry_run = bool_of(DRY_RUN, value)?,
             LOG_SUMMARY => log_summary = bool_of(LOG_SUMMARY, value)?,
             THREADS => {
-                let threads = int_in(THREADS, value, 1, MAX_THREADS as i64, "an int from 1 to 16")?;
+                let threads = int_in(THREADS, value, 1, Some(MAX_THREADS as i64))?;
                 options.threads = NonZeroUsize::new(threads as usize).expect("checked >= 1");
             }
             _ => return Err(OptionError::UnknownKey { key }),
@@ -135,11 +137,32 @@ fn bool_of(key: &'static str, value: OptionValue) -> Result<bool, OptionError> {
     }
 }
 
-fn int_in(key: &'static str, value: OptionValue, min: i64, max: i64, range: &'static str) -> Result<i64, OptionError> {
+/// An int from `min` to `max` (no upper limit when `None`).
+fn int_in(key: &'static str, value: OptionValue, min: i64, max: Option<i64>) -> Result<i64, OptionError> {
     match value {
-        OptionValue::Int(n) if (min..=max).contains(&n) => Ok(n),
-        OptionValue::Int(n) => Err(OptionError::OutOfRange { key, range, value: n }),
+        OptionValue::Int(n) if n >= min && max.is_none_or(|max| n <= max) => Ok(n),
+        OptionValue::Int(n) => Err(OptionError::OutOfRange {
+            key,
+            min,
+            max,
+            value: n,
+        }),
         other => Err(wrong_type(key, "an int", other)),
+    }
+}
+
+/// The range of an int option, as its error message says it.
+struct IntRange {
+    min: i64,
+    max: Option<i64>,
+}
+
+impl std::fmt::Display for IntRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.max {
+            Some(max) => write!(f, "an int from {} to {max}", self.min),
+            None => write!(f, "an int >= {}", self.min),
+        }
     }
 }
 
@@ -214,5 +237,26 @@ mod tests {
         assert!(matches!(err, OptionError::OutOfRange { key: "threads", .. }));
         let err = refuse((OptionKey::NotAString("int".into()), OptionValue::Int(1)));
         assert!(matches!(err, OptionError::KeyNotAString { .. }));
+    }
+
+    #[test]
+    fn messages_list_every_known_key_and_state_each_range() {
+        let refuse = |entry| parse_options(SweepOptions::default(), [entry]).unwrap_err().to_string();
+        let unknown = refuse(named("bogus", OptionValue::Int(1)));
+        assert_eq!(
+            unknown,
+            format!("unknown option \"bogus\" (known: {})", KNOWN_KEYS.join(", "))
+        );
+        for key in KNOWN_KEYS {
+            assert!(unknown.contains(key), "{unknown}");
+        }
+        assert_eq!(
+            refuse(named(THREADS, OptionValue::Int(17))),
+            format!("option \"threads\" must be an int from 1 to {MAX_THREADS}, got 17")
+        );
+        assert_eq!(
+            refuse(named(MIN_AGE_SEC, OptionValue::Int(-5))),
+            "option \"min_age_sec\" must be an int >= 0, got -5"
+        );
     }
 }
