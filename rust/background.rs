@@ -13,7 +13,7 @@ use std::thread::{self, JoinHandle};
 
 use crate::error::SweepError;
 use crate::panic_guard::panic_message;
-use crate::sweep::{sweep_cancellable, SweepOptions, SweepReport};
+use crate::sweep::{sweep_cancellable, SweepCounts, SweepOptions, SweepReport};
 
 /// How a background sweep ended.
 #[derive(Debug)]
@@ -24,6 +24,26 @@ pub enum SweepOutcome {
     Refused(SweepError),
     /// The sweep panicked; the message. Nothing reached Godot.
     Panicked(String),
+}
+
+impl SweepOutcome {
+    /// The counts of the sweep; zeros when it was refused or panicked.
+    pub fn counts(&self) -> SweepCounts {
+        match self {
+            SweepOutcome::Swept(report) => report.counts,
+            SweepOutcome::Refused(_) | SweepOutcome::Panicked(_) => SweepCounts::default(),
+        }
+    }
+}
+
+impl From<Result<SweepReport, SweepError>> for SweepOutcome {
+    /// A sweep that ran, or the reason it could not.
+    fn from(result: Result<SweepReport, SweepError>) -> SweepOutcome {
+        match result {
+            Ok(report) => SweepOutcome::Swept(report),
+            Err(err) => SweepOutcome::Refused(err),
+        }
+    }
 }
 
 /// A sweep running on its own thread.
@@ -53,7 +73,7 @@ impl BackgroundSweep {
             },
             Err(_) => {
                 let outcome = match crate::panic_guard::catch(|| sweep_cancellable(&root, &options, &cancel)) {
-                    Ok(result) => outcome_of(result),
+                    Ok(result) => SweepOutcome::from(result),
                     Err(message) => SweepOutcome::Panicked(message),
                 };
                 BackgroundSweep::finished(outcome)
@@ -103,14 +123,7 @@ impl Drop for BackgroundSweep {
 /// Joins a finished (or finishing) worker; a panic becomes its message.
 fn join_outcome(worker: JoinHandle<Result<SweepReport, SweepError>>) -> SweepOutcome {
     match worker.join() {
-        Ok(result) => outcome_of(result),
+        Ok(result) => SweepOutcome::from(result),
         Err(payload) => SweepOutcome::Panicked(panic_message(payload.as_ref())),
-    }
-}
-
-fn outcome_of(result: Result<SweepReport, SweepError>) -> SweepOutcome {
-    match result {
-        Ok(report) => SweepOutcome::Swept(report),
-        Err(err) => SweepOutcome::Refused(err),
     }
 }

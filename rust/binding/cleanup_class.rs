@@ -12,10 +12,12 @@ use godot::classes::Os;
 use godot::prelude::*;
 
 use super::convert::{
-    counts_to_dictionary, live_sweep_dictionary, options_argument, refusal_to_output, refused_report_dictionary,
-    report_to_dictionary, report_to_output, root_argument, ArgumentError, Verbosity,
+    counts_to_dictionary, live_sweep_dictionary, options_argument, outcome_report_dictionary, report_to_dictionary,
+    root_argument, ArgumentError,
 };
+use super::outcome::{tell, Verbosity};
 use super::sweep_class::McpUvCacheSweep;
+use crate::background::SweepOutcome;
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
@@ -44,7 +46,7 @@ impl McpUvCacheCleanup {
     #[func]
     fn purge_stale_builds() -> VarDictionary {
         guarded("purge_stale_builds", zero_counts, || match live_builds_root() {
-            Some(root) => counts_of(run_now(&root, &drop_in_options())),
+            Some(root) => run_now(&root, &drop_in_options()),
             None => zero_counts(),
         })
     }
@@ -101,7 +103,7 @@ impl McpUvCacheCleanup {
     fn purge_directory(builds_root: Variant) -> VarDictionary {
         guarded("purge_directory", zero_counts, || {
             match checked("purge_directory", root_argument(&builds_root)) {
-                Some(root) => counts_of(run_now(&root, &drop_in_options())),
+                Some(root) => run_now(&root, &drop_in_options()),
                 None => zero_counts(),
             }
         })
@@ -115,7 +117,7 @@ impl McpUvCacheCleanup {
     fn purge_directory_with(builds_root: Variant, options: Variant) -> VarDictionary {
         guarded("purge_directory_with", zero_counts, || {
             match checked("purge_directory_with", root_and_options(&builds_root, &options)) {
-                Some((root, options)) => counts_of(run_now(&root, &options)),
+                Some((root, options)) => run_now(&root, &options),
                 None => zero_counts(),
             }
         })
@@ -243,22 +245,15 @@ fn path_string(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// The full report of a sweep of `root`, reported to the Output.
+/// The full report of a sweep of `root`, told to the Output.
 fn report_of(root: &Path) -> VarDictionary {
     let options = SweepOptions {
         measure_bytes: true,
         ..SweepOptions::default()
     };
-    match sweep(root, &options) {
-        Ok(report) => {
-            report_to_output(root, &report, false, Verbosity::WarningsOnly);
-            report_to_dictionary(&report)
-        }
-        Err(err) => {
-            refusal_to_output(&err);
-            refused_report_dictionary(&err)
-        }
-    }
+    let outcome = SweepOutcome::from(sweep(root, &options));
+    tell(root, &outcome, false, Verbosity::WarningsOnly);
+    outcome_report_dictionary(&outcome)
 }
 
 fn drop_in_options() -> CallOptions {
@@ -280,22 +275,12 @@ fn root_and_options(builds_root: &Variant, options: &Variant) -> Result<(PathBuf
     Ok((root_argument(builds_root)?, options_argument(options)?))
 }
 
-/// Sweeps on this thread and reports to the Output.
-fn run_now(root: &Path, options: &CallOptions) -> Option<SweepReport> {
-    match sweep(root, &options.sweep) {
-        Ok(report) => {
-            report_to_output(root, &report, options.sweep.dry_run, Verbosity::of(options));
-            Some(report)
-        }
-        Err(err) => {
-            refusal_to_output(&err);
-            None
-        }
-    }
-}
-
-fn counts_of(report: Option<SweepReport>) -> VarDictionary {
-    counts_to_dictionary(&report.map(|report| report.counts).unwrap_or_default())
+/// Sweeps on this thread and tells the Output; the counts, zeros when the
+/// sweep was refused.
+fn run_now(root: &Path, options: &CallOptions) -> VarDictionary {
+    let outcome = SweepOutcome::from(sweep(root, &options.sweep));
+    tell(root, &outcome, options.sweep.dry_run, Verbosity::of(options));
+    counts_to_dictionary(&outcome.counts())
 }
 
 fn zero_counts() -> VarDictionary {

@@ -1,12 +1,12 @@
-//! Conversions between Godot values and the plain Rust types of the sweep,
-//! and the lines the sweep writes to the editor Output.
+//! Conversions between Godot values and the plain Rust types of the sweep:
+//! arguments read and checked, Dictionaries built.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use godot::classes::Engine;
 use godot::prelude::*;
 
-use crate::error::SweepError;
+use crate::background::SweepOutcome;
 use crate::location::climbs_out_of_godot_tree;
 use crate::options::{parse_options, CallOptions, OptionError, OptionKey, OptionValue};
 use crate::sweep::{SweepCounts, SweepOptions, SweepReport};
@@ -115,9 +115,14 @@ pub fn live_sweep_dictionary(calls: u64, builds_root: &str, rule: &str) -> VarDi
     dict
 }
 
-/// The report of a sweep that could not start: zeros, and why in `errors`.
-pub fn refused_report_dictionary(err: &SweepError) -> VarDictionary {
-    report_dictionary(&SweepReport::empty(), std::iter::once(err.to_string()))
+/// The full report Dictionary of a sweep's outcome: the report of a sweep,
+/// or zeros with the refusal (or nothing) in `errors`.
+pub fn outcome_report_dictionary(outcome: &SweepOutcome) -> VarDictionary {
+    match outcome {
+        SweepOutcome::Swept(report) => report_to_dictionary(report),
+        SweepOutcome::Refused(err) => report_dictionary(&SweepReport::empty(), std::iter::once(err.to_string())),
+        SweepOutcome::Panicked(_) => report_to_dictionary(&SweepReport::empty()),
+    }
 }
 
 fn report_dictionary(report: &SweepReport, errors: impl Iterator<Item = String>) -> VarDictionary {
@@ -172,79 +177,4 @@ fn type_name(variant_type: VariantType) -> String {
 /// rather than wrap if it ever did.
 pub fn to_int(count: u64) -> i64 {
     i64::try_from(count).unwrap_or(i64::MAX)
-}
-
-/// What the sweep says in the editor Output once it is over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
-    /// Only a warning when dead dirs remain (the drop-in behaviour).
-    WarningsOnly,
-    /// One line whenever anything was swept or remains (the plugin hook).
-    Summary,
-}
-
-impl Verbosity {
-    /// How much a sweep called with `options` says: a summary line only when
-    /// the caller asked for one (`log_summary`).
-    pub fn of(options: &CallOptions) -> Verbosity {
-        if options.log_summary {
-            Verbosity::Summary
-        } else {
-            Verbosity::WarningsOnly
-        }
-    }
-}
-
-/// Reports a finished sweep to the Output: at most one line.
-pub fn report_to_output(root: &Path, report: &SweepReport, dry_run: bool, verbosity: Verbosity) {
-    let counts = report.counts;
-    if dry_run {
-        if verbosity == Verbosity::Summary {
-            godot_print!(
-                "McpUvCacheCleanup: dry run in {}: would rename {} and remove {} build dir(s)",
-                root.display(),
-                counts.renamed,
-                counts.deleted
-            );
-        }
-        return;
-    }
-    let in_use = in_use_note(report);
-    if counts.remaining > 0 {
-        let reason = report
-            .errors
-            .first()
-            .map_or_else(|| "no error was reported".to_owned(), ToString::to_string);
-        godot_warn!(
-            "McpUvCacheCleanup: removed {} stale uv build dir(s); {} remain in {} (retried on the next sweep){in_use}; first error: {reason}",
-            counts.deleted,
-            counts.remaining,
-            root.display()
-        );
-    } else if verbosity == Verbosity::Summary && (counts.deleted > 0 || report.live > 0) {
-        godot_print!(
-            "McpUvCacheCleanup: removed {} stale uv build dir(s) ({} files) from {}{in_use}",
-            counts.deleted,
-            report.removal.files_removed,
-            root.display()
-        );
-    }
-}
-
-/// `"; N in use by a running process, left alone"`, or nothing: why a build
-/// dir the user sees did not go.
-fn in_use_note(report: &SweepReport) -> String {
-    if report.live == 0 {
-        String::new()
-    } else {
-        format!("; {} in use by a running process, left alone", report.live)
-    }
-}
-
-/// Reports a sweep that could not start: silent for a missing directory (no
-/// cache yet is normal), a warning otherwise.
-pub fn refusal_to_output(err: &SweepError) {
-    if !matches!(err, SweepError::RootNotFound { .. }) {
-        godot_warn!("McpUvCacheCleanup: nothing swept: {err}");
-    }
 }

@@ -2,16 +2,19 @@
 //!
 //! Each module converts and reports; the rules live in the plain Rust modules
 //! of the crate. The modules import in one direction only:
-//! `cleanup_class` → `sweep_class` → `convert`; `entry` needs none of them
-//! (gdext registers the classes itself).
+//! `cleanup_class` → `sweep_class` → `convert` and `outcome`; `entry` needs
+//! none of them (gdext registers the classes itself).
 //!
 //! - [`entry`]: the entry point Godot calls; registers the classes, or stands
 //!   aside with one line when a project script already declares the name;
 //! - [`cleanup_class`]: `McpUvCacheCleanup`, the static methods;
 //! - [`sweep_class`]: `McpUvCacheSweep`, a sweep running in the background;
-//! - [`convert`]: arguments read and checked, Dictionaries built, Output lines.
+//! - [`convert`]: arguments read and checked, Dictionaries built;
+//! - [`outcome`]: how a sweep ended, told to the Output (the one place every
+//!   entry point reports through).
 
 pub mod cleanup_class;
 pub mod convert;
 pub mod entry;
+pub mod outcome;
 pub mod sweep_class;

@@ -17,8 +17,9 @@ use godot::classes::object::ConnectFlags;
 use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
 
-use super::convert::{counts_to_dictionary, refusal_to_output, report_to_output, Verbosity};
-use crate::background::{BackgroundSweep, SweepOutcome};
+use super::convert::counts_to_dictionary;
+use super::outcome::{tell, Verbosity};
+use crate::background::BackgroundSweep;
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::SweepCounts;
@@ -103,8 +104,8 @@ impl McpUvCacheSweep {
         sweep
     }
 
-    /// Moves a finished worker's outcome into `result`, reporting it to the
-    /// Output. Called on the main thread only.
+    /// Moves a finished worker's outcome into `result`, telling the Output.
+    /// Called on the main thread only.
     fn observe(&mut self) {
         if self.result.is_some() {
             return;
@@ -115,25 +116,13 @@ impl McpUvCacheSweep {
         let Some(outcome) = running.sweep.poll() else {
             return;
         };
-        let counts = match outcome {
-            SweepOutcome::Swept(report) => {
-                report_to_output(
-                    &running.root,
-                    report,
-                    running.options.sweep.dry_run,
-                    Verbosity::of(&running.options),
-                );
-                report.counts
-            }
-            SweepOutcome::Refused(err) => {
-                refusal_to_output(err);
-                SweepCounts::default()
-            }
-            SweepOutcome::Panicked(message) => {
-                godot_error!("McpUvCacheSweep: internal error, nothing reported: {message}");
-                SweepCounts::default()
-            }
-        };
+        tell(
+            &running.root,
+            outcome,
+            running.options.sweep.dry_run,
+            Verbosity::of(&running.options),
+        );
+        let counts = outcome.counts();
         self.result = Some(counts_to_dictionary(&counts));
         self.task = None;
     }
