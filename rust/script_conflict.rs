@@ -22,6 +22,11 @@ use walkdir::WalkDir;
 /// The class this extension registers, and that a script must not declare.
 pub const NATIVE_CLASS_NAME: &str = "McpUvCacheCleanup";
 
+/// The words of the stand-aside line that the coexistence stages count
+/// (tests/godot_engines.sh's `rust_line` reads it from here: keep it a
+/// one-line literal). It names [`NATIVE_CLASS_NAME`] (a unit test checks).
+pub const STAND_ASIDE_LINE: &str = "declares `class_name McpUvCacheCleanup`, so the native class is not active";
+
 /// Where godot-ai keeps its GDScript version of the class, from the project
 /// directory.
 pub const GODOT_AI_SCRIPT: &str = "addons/godot_ai/utils/uv_cache_cleanup.gd";
@@ -55,8 +60,8 @@ impl Conflict {
             format!("remove `class_name {NATIVE_CLASS_NAME}` from that script, or rename it")
         };
         format!(
-            "McpUvCacheCleanup (native): {} declares `class_name {NATIVE_CLASS_NAME}`, so the native class is \
-             not active and that script keeps working. To use the native sweep, {fix}, then restart Godot.",
+            "McpUvCacheCleanup (native): {} {STAND_ASIDE_LINE} and that script keeps working. To use the native \
+             sweep, {fix}, then restart Godot.",
             self.script
         )
     }
@@ -176,6 +181,15 @@ fn all_scripts(project: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stand_aside_line_names_the_class_and_is_in_the_message() {
+        assert!(STAND_ASIDE_LINE.contains(&format!("`class_name {NATIVE_CLASS_NAME}`")));
+        let conflict = Conflict {
+            script: format!("res://{GODOT_AI_SCRIPT}"),
+        };
+        assert!(conflict.message().contains(STAND_ASIDE_LINE), "{}", conflict.message());
+    }
 
     #[test]
     fn declarations_are_recognised_with_annotations_and_comments() {

@@ -34,15 +34,20 @@ pub enum StandAside {
     FirstImport,
 }
 
+/// The words of the first-import line that the editor stage waits for
+/// (tests/godot_engines.sh's `rust_line` reads it from here: keep it a
+/// one-line literal).
+pub const FIRST_IMPORT_LINE: &str = "first import of this project, so no class is registered in this run";
+
 impl StandAside {
     /// The line the Output or the log shows.
     pub fn message(&self) -> String {
         match self {
             StandAside::ScriptConflict(conflict) => conflict.message(),
-            StandAside::FirstImport => "McpUvCacheCleanup (native): first import of this project, so no class is \
-                                        registered in this run (it avoids Godot's crash at exit, issues #111048 and \
-                                        #123511); the classes are registered from the next start."
-                .to_owned(),
+            StandAside::FirstImport => format!(
+                "McpUvCacheCleanup (native): {FIRST_IMPORT_LINE} (it avoids Godot's crash at exit, issues #111048 \
+                 and #123511); the classes are registered from the next start."
+            ),
         }
     }
 

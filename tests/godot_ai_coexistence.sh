@@ -44,19 +44,15 @@ cp godot_project/tests/{suite.gd,suite.tscn,test_case.gd,fs_util.gd} "$project/t
 prepare_project "$project"
 [[ "$platform" == windows ]] && make_wine_prefix "$scratch/prefix"
 
-STAND_ASIDE_LINE='declares `class_name McpUvCacheCleanup`, so the native class is not active'
+STAND_ASIDE_LINE="$(rust_line STAND_ASIDE_LINE rust/script_conflict.rs)"
 
 # Runs one stage and checks its log; $2 is how many stand-aside lines it must show.
 run_stage() {
-    local stage="$1" want_lines="$2" log="$scratch/$1.log" lines
+    local stage="$1" want_lines="$2" log="$scratch/$1.log"
     echo "== stage $stage"
     run_and_judge "godot_ai_coexistence: stage $stage" "$platform" "$engine" "$project" \
         res://tests/suite.tscn "$log" --case=res://tests/coexistence_tests.gd "--stage=$stage"
-    lines="$(grep -c -F "$STAND_ASIDE_LINE" "$log" || true)"
-    if [[ "$lines" != "$want_lines" ]]; then
-        echo "godot_ai_coexistence: stage $stage printed the stand-aside line $lines time(s), want $want_lines" >&2
-        exit 1
-    fi
+    expect_line_count "$log" "$STAND_ASIDE_LINE" "$want_lines" "godot_ai_coexistence: stage $stage"
 }
 
 JUDGE_ARGS=(--allow-warning "$STAND_ASIDE_LINE")

@@ -64,7 +64,7 @@ cp godot_project/tests/{suite.gd,test_case.gd,fs_util.gd} tests/godot_ai_editor/
     "$project/tests/"
 cp -R godot_project/tests/editor_runner "$project/tests/"
 
-STAND_ASIDE_LINE='declares `class_name McpUvCacheCleanup`, so the native class is not active'
+STAND_ASIDE_LINE="$(rust_line STAND_ASIDE_LINE rust/script_conflict.rs)"
 
 # First the editor discovers everything (an import, with no plugin enabled).
 run_editor "$editor" "$project" "$scratch/import.log" --import > /dev/null ||
@@ -84,7 +84,7 @@ run_stage() {
     python3 tests/godot_log.py "$log" "${judge[@]}" ||
         { echo "godot_ai_editor: stage $stage FAILED (exit $status)" >&2; exit 1; }
     ((status == 0)) || { echo "godot_ai_editor: stage $stage exited $status" >&2; exit 1; }
-    expect_line_count "$log" "$STAND_ASIDE_LINE" "$want_lines" "stage $stage"
+    expect_line_count "$log" "$STAND_ASIDE_LINE" "$want_lines" "godot_ai_editor: stage $stage"
     if pgrep -f "$(realpath "$venv")/bin/godot-ai" > /dev/null; then
         echo "godot_ai_editor: stage $stage left godot-ai's server running" >&2
         exit 1

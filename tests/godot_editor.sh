@@ -33,7 +33,7 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 isolate_editor_home "$scratch/home"
 project="$scratch/project"
-FIRST_IMPORT_LINE='first import of this project, so no class is registered in this run'
+FIRST_IMPORT_LINE="$(rust_line FIRST_IMPORT_LINE rust/startup.rs)"
 
 echo "== stage discover"
 fresh_editor_project "$project"
@@ -42,7 +42,7 @@ run_editor "$editor" "$project" "$scratch/discover.log" --import || status=$?
 python3 tests/godot_log.py "$scratch/discover.log" --no-summary ||
     { echo "godot_editor: stage discover FAILED (exit $status)" >&2; exit 1; }
 ((status == 0)) || { echo "godot_editor: stage discover exited $status" >&2; exit 1; }
-expect_line_count "$scratch/discover.log" "$FIRST_IMPORT_LINE" 1 "stage discover"
+expect_line_count "$scratch/discover.log" "$FIRST_IMPORT_LINE" 1 "godot_editor: stage discover"
 grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
     "$project/.godot/extension_list.cfg" ||
     { echo "godot_editor: the editor did not list the extension in .godot/extension_list.cfg" >&2; exit 1; }
@@ -67,5 +67,5 @@ run_editor "$editor" "$project" "$scratch/editor.log" --editor || status=$?
 python3 tests/godot_log.py "$scratch/editor.log" ||
     { echo "godot_editor: stage editor FAILED (exit $status)" >&2; exit 1; }
 ((status == 0)) || { echo "godot_editor: stage editor exited $status" >&2; exit 1; }
-expect_line_count "$scratch/editor.log" "$FIRST_IMPORT_LINE" 0 "stage editor"
+expect_line_count "$scratch/editor.log" "$FIRST_IMPORT_LINE" 0 "godot_editor: stage editor"
 echo "godot_editor: both stages passed, log clean"

@@ -227,12 +227,26 @@ run_editor() {
     return "${PIPESTATUS[0]}"
 }
 
-# Fails (naming WHAT) unless LOG has exactly COUNT lines containing TEXT.
+# Fails (naming WHAT, e.g. "godot_editor: stage discover") unless LOG has
+# exactly COUNT lines containing TEXT.
 expect_line_count() {
     local log="$1" text="$2" want="$3" what="$4" got
     got="$(grep -c -F "$text" "$log" || true)"
     if [[ "$got" != "$want" ]]; then
-        echo "godot_editor: $what: $got line(s) with \"$text\", want $want" >&2
+        echo "$what: $got line(s) with \"$text\", want $want" >&2
         exit 1
     fi
+}
+
+# Prints the string constant NAME of the Rust file FILE (a one-line
+# `pub const NAME: &str = "...";`): the lines the stages wait for are
+# written once, beside the Rust that prints them.
+rust_line() {
+    local name="$1" file="$2" value
+    value="$(sed -n "s/^pub const $name: &str = \"\(.*\)\";\$/\1/p" "$file")"
+    if [[ -z "$value" ]]; then
+        echo "rust_line: no one-line 'pub const $name: &str' in $file" >&2
+        return 2
+    fi
+    printf '%s\n' "$value"
 }
