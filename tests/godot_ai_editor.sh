@@ -67,23 +67,19 @@ cp -R godot_project/tests/editor_runner "$project/tests/"
 STAND_ASIDE_LINE="$(rust_line STAND_ASIDE_LINE rust/script_conflict.rs)"
 
 # First the editor discovers everything (an import, with no plugin enabled).
-run_editor "$editor" "$project" "$scratch/import.log" --import > /dev/null ||
-    { cat "$scratch/import.log"; echo "godot_ai_editor: the import failed" >&2; exit 1; }
-python3 tests/godot_log.py "$scratch/import.log" --no-summary --allow-warning "$STAND_ASIDE_LINE" ||
-    { echo "godot_ai_editor: the import's log is not clean" >&2; exit 1; }
+JUDGE_ARGS=(--no-summary --allow-warning "$STAND_ASIDE_LINE")
+run_editor_and_judge "godot_ai_editor: the import" "$editor" "$project" "$scratch/import.log" --import > /dev/null
 printf '\n[editor_plugins]\n\nenabled=PackedStringArray("res://addons/godot_ai/plugin.cfg", "res://tests/editor_runner/plugin.cfg")\n' \
     >> "$project/project.godot"
 
 # Runs one stage and judges its log; $2 is how many stand-aside lines it must show.
 run_stage() {
-    local stage="$1" want_lines="$2" log="$scratch/$1.log" status=0 judge=(--leaks-of res://addons/godot_ai/)
+    local stage="$1" want_lines="$2" log="$scratch/$1.log"
     echo "== stage $stage"
-    ((want_lines == 0)) || judge+=(--allow-warning "$STAND_ASIDE_LINE")
-    GODOT_EDITOR_FLAGS=--verbose run_editor "$editor" "$project" "$log" --editor \
-        --case=res://tests/godot_ai_editor_tests.gd "--stage=$stage" || status=$?
-    python3 tests/godot_log.py "$log" "${judge[@]}" ||
-        { echo "godot_ai_editor: stage $stage FAILED (exit $status)" >&2; exit 1; }
-    ((status == 0)) || { echo "godot_ai_editor: stage $stage exited $status" >&2; exit 1; }
+    JUDGE_ARGS=(--leaks-of res://addons/godot_ai/)
+    ((want_lines == 0)) || JUDGE_ARGS+=(--allow-warning "$STAND_ASIDE_LINE")
+    GODOT_EDITOR_FLAGS=--verbose run_editor_and_judge "godot_ai_editor: stage $stage" "$editor" "$project" "$log" \
+        --editor --case=res://tests/godot_ai_editor_tests.gd "--stage=$stage"
     expect_line_count "$log" "$STAND_ASIDE_LINE" "$want_lines" "godot_ai_editor: stage $stage"
     if pgrep -f "$(realpath "$venv")/bin/godot-ai" > /dev/null; then
         echo "godot_ai_editor: stage $stage left godot-ai's server running" >&2

@@ -37,11 +37,8 @@ FIRST_IMPORT_LINE="$(rust_line FIRST_IMPORT_LINE rust/startup.rs)"
 
 echo "== stage discover"
 fresh_editor_project "$project"
-status=0
-run_editor "$editor" "$project" "$scratch/discover.log" --import || status=$?
-python3 tests/godot_log.py "$scratch/discover.log" --no-summary ||
-    { echo "godot_editor: stage discover FAILED (exit $status)" >&2; exit 1; }
-((status == 0)) || { echo "godot_editor: stage discover exited $status" >&2; exit 1; }
+JUDGE_ARGS=(--no-summary)
+run_editor_and_judge "godot_editor: stage discover" "$editor" "$project" "$scratch/discover.log" --import
 expect_line_count "$scratch/discover.log" "$FIRST_IMPORT_LINE" 1 "godot_editor: stage discover"
 grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
     "$project/.godot/extension_list.cfg" ||
@@ -62,10 +59,7 @@ fi
 
 echo "== stage editor"
 enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
-status=0
-run_editor "$editor" "$project" "$scratch/editor.log" --editor || status=$?
-python3 tests/godot_log.py "$scratch/editor.log" ||
-    { echo "godot_editor: stage editor FAILED (exit $status)" >&2; exit 1; }
-((status == 0)) || { echo "godot_editor: stage editor exited $status" >&2; exit 1; }
+JUDGE_ARGS=()
+run_editor_and_judge "godot_editor: stage editor" "$editor" "$project" "$scratch/editor.log" --editor
 expect_line_count "$scratch/editor.log" "$FIRST_IMPORT_LINE" 0 "godot_editor: stage editor"
 echo "godot_editor: both stages passed, log clean"

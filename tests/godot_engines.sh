@@ -138,18 +138,17 @@ run_engine() {
     return "${PIPESTATUS[0]}"
 }
 
-# Extra arguments for tests/godot_log.py in run_and_judge, such as
-# (--allow-warning PART) for a line printed before any test runs.
+# Extra arguments for tests/godot_log.py in judge_run, such as
+# (--allow-warning PART) for a line printed before any test runs, or
+# (--no-summary) for an import, which runs no test.
 JUDGE_ARGS=()
 
-# run_engine, then the verdict: exits 1 (naming the run as LABEL) unless
-# tests/godot_log.py accepts the log and the engine exited 0.
-#   run_and_judge LABEL PLATFORM ENGINE PROJECT SCENE LOG [USER ARGS...]
-run_and_judge() {
-    local label="$1" status=0
-    shift
-    run_engine "$@" || status=$?
-    if ! python3 tests/godot_log.py "$5" "${JUDGE_ARGS[@]}"; then
+# The verdict on a finished run, for templates and editors alike: exits 1
+# (naming the run as LABEL) unless tests/godot_log.py accepts LOG (with
+# JUDGE_ARGS) and the run's exit code STATUS is 0.
+judge_run() {
+    local label="$1" log="$2" status="$3"
+    if ! python3 tests/godot_log.py "$log" "${JUDGE_ARGS[@]}"; then
         echo "$label FAILED (exit $status)" >&2
         exit 1
     fi
@@ -157,6 +156,15 @@ run_and_judge() {
         echo "$label exited $status" >&2
         exit 1
     fi
+}
+
+# run_engine, then judge_run.
+#   run_and_judge LABEL PLATFORM ENGINE PROJECT SCENE LOG [USER ARGS...]
+run_and_judge() {
+    local label="$1" status=0
+    shift
+    run_engine "$@" || status=$?
+    judge_run "$label" "$5" "$status"
 }
 
 # --- the editor ---------------------------------------------------------------
@@ -225,6 +233,15 @@ run_editor() {
     timeout "$ENGINE_TIMEOUT_SEC" "$editor" --headless "$mode" ${GODOT_EDITOR_FLAGS:-} --path "$project" -- "$@" \
         2>&1 | tee "$log"
     return "${PIPESTATUS[0]}"
+}
+
+# run_editor, then judge_run.
+#   run_editor_and_judge LABEL EDITOR PROJECT LOG MODE [USER ARGS...]
+run_editor_and_judge() {
+    local label="$1" status=0
+    shift
+    run_editor "$@" || status=$?
+    judge_run "$label" "$3" "$status"
 }
 
 # Fails (naming WHAT, e.g. "godot_editor: stage discover") unless LOG has
