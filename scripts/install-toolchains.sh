@@ -8,11 +8,13 @@
 #
 #   scripts/install-toolchains.sh [PIP...]   PIP: the pip command (default: python3 -m pip)
 set -euo pipefail
+cd "$(dirname "$0")/.."
+# The lists: scripts/toolchains.sh.
+source scripts/toolchains.sh
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq rustc-web cargo-web rust-web-src \
-    gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 lld-22 llvm-22 zip unzip > /dev/null
+apt-get install -y -qq "${BUILD_DEBIAN[@]}" > /dev/null
 pip=("$@")
 ((${#pip[@]})) || pip=(python3 -m pip)
-"${pip[@]}" install -q --disable-pip-version-check "ziglang==0.17.0" "cargo-zigbuild==0.24.0"
+"${pip[@]}" install -q --disable-pip-version-check "${BUILD_PYPI[@]}"

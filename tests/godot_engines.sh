@@ -58,7 +58,7 @@ engine_row() {
                 echo "SKIPPED: in-engine suites on $label: not found" >&2
                 return 0
             fi
-            if ! require_windows_toolchain wine wine64 2> /dev/null; then
+            if ! require_windows_toolchain "${WINE[@]}" 2> /dev/null; then
                 echo "SKIPPED: in-engine suites on $label: needs wine, wine64 and the Windows toolchain (README, Windows)" >&2
                 return 0
             fi

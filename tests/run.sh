@@ -67,8 +67,8 @@ fi
 # (scripts/build-libraries.sh, tests/check_library.sh), after proving the
 # checks can fail; then the arm64 suites under qemu: Linux, and Windows under
 # arm64 Wine.
-if (source scripts/cross/env.sh && require_cross_toolchain gcc-mingw-w64-x86-64 \
-    binutils-mingw-w64-x86-64 qemu-user libc6-arm64-cross 2> /dev/null); then
+source scripts/toolchains.sh
+if (source scripts/cross/env.sh && require_cross_toolchain "${DEBIAN_MINGW[@]}" "${QEMU_ARM64[@]}" 2> /dev/null); then
     tests/check_library_selftest.sh
     scripts/build-libraries.sh
     tests/run_linux_arm64.sh
@@ -81,18 +81,15 @@ if (source scripts/cross/env.sh && require_cross_toolchain gcc-mingw-w64-x86-64 
     all_libraries=true
 else
     echo "SKIPPED: the libraries for every platform and the Linux arm64 tests under qemu" \
-        "(apt-get install $(source scripts/cross/env.sh && echo "${CROSS_PACKAGES[*]}")" \
-        "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 qemu-user libc6-arm64-cross;" \
-        "pip install ziglang cargo-zigbuild)"
+        "(apt-get install ${CROSS_PACKAGES[*]} ${DEBIAN_MINGW[*]} ${QEMU_ARM64[*]}; pip install ${BUILD_PYPI[*]})"
     all_libraries=false
     scripts/build-addon.sh --no-demo
 fi
 
-if (source scripts/windows/env.sh && require_windows_toolchain wine wine64 llvm-22 2> /dev/null); then
+if (source scripts/windows/env.sh && require_windows_toolchain "${DEBIAN_LLVM[@]}" "${WINE[@]}" 2> /dev/null); then
     tests/run_windows.sh
 else
-    echo "SKIPPED: Windows tests under Wine (apt-get install rustc-web cargo-web rust-web-src" \
-        "gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 llvm-22 wine wine64)"
+    echo "SKIPPED: Windows tests under Wine (apt-get install ${WINDOWS_PACKAGES[*]} ${DEBIAN_LLVM[*]} ${WINE[*]})"
 fi
 
 # The release archive, unpacked, is what every in-engine stage installs: the

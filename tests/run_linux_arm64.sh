@@ -6,13 +6,13 @@
 # emulated-test: optimised, without LTO), each test binary run by
 # qemu-aarch64 against Debian's arm64 glibc.
 #
-# Needs the cross toolchain (scripts/cross/env.sh), qemu-user and
-# libc6-arm64-cross.
+# Needs the cross toolchain and qemu with arm64 glibc (scripts/toolchains.sh:
+# CROSS_PACKAGES, QEMU_ARM64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/library_names.sh
 source scripts/cross/env.sh
-require_cross_toolchain qemu-user libc6-arm64-cross
+require_cross_toolchain "${QEMU_ARM64[@]}"
 
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 # Without binfmt_misc a test cannot exec an arm64 program (a copy of itself):

@@ -7,12 +7,12 @@
 #    Wine: the shared tests, the Windows-only tests (tests/windows.rs) and the
 #    panic-catching tests, on Windows semantics.
 #
-# Needs Debian's rustc-web, cargo-web, rust-web-src, gcc-mingw-w64-x86-64,
-# binutils-mingw-w64-x86-64, wine and wine64.
+# Needs the Windows toolchain and Wine (scripts/toolchains.sh: WINDOWS_PACKAGES,
+# WINE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/windows/env.sh
-require_windows_toolchain wine wine64
+require_windows_toolchain "${WINE[@]}"
 
 echo "== Windows DLLs"
 scripts/build-libraries.sh windows-x86_64

@@ -15,10 +15,9 @@
 # scripts/cross/zig-def-linker hands it over as a plain input; macOS links
 # with ld64.lld directly for the same reason.
 
-source scripts/debian_packages.sh
+source scripts/toolchains.sh
 
 CROSS_TARGET_DIR=target/cross
-CROSS_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 llvm-22)
 LLVM_BIN=/usr/lib/llvm-22/bin
 
 # Fails with one line naming what is missing: Debian packages, or the PyPI
@@ -38,7 +37,7 @@ zig_dir() {
 
 # Runs Debian's cargo (or, with ZIGBUILD=1, cargo-zigbuild driving it) for
 # TARGET with its own std: debian_cargo SUBCOMMAND TARGET ARGS..., in
-# CROSS_TARGET_DIR. Only this subshell points at Debian's Rust; rustup's stays
+# CROSS_TARGET_DIR (windows_cargo sets it to another). Only this subshell points at Debian's Rust; rustup's stays
 # first on PATH for everything else. Variables set before the call (a linker,
 # SDKROOT) reach cargo.
 debian_cargo() {

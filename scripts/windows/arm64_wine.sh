@@ -13,7 +13,7 @@
 #   the arm64 wineserver64 through qemu (else it would find the host's amd64
 #   wineserver: "wineserver doesn't support the aa64 architecture").
 
-source scripts/debian_packages.sh
+source scripts/toolchains.sh
 
 ARM64_WINE_DIR=target/arm64-wine
 # arm64 packages: Wine and the shared libraries its loader and server need.
@@ -22,7 +22,7 @@ ARM64_WINE_PACKAGES=(wine64 libwine libunwind8 libc6 liblzma5 libgcc-s1)
 # Fails with one line naming what is missing: qemu-user on the host, or the
 # arm64 architecture in dpkg (whose package lists apt-get download reads).
 require_arm64_wine() {
-    require_debian_packages qemu-user || return
+    require_debian_packages "${QEMU_ARM64[@]}" || return
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         echo "missing: the arm64 architecture in dpkg (dpkg --add-architecture arm64 && apt-get update)" >&2
         return 1

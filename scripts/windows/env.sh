@@ -1,30 +1,24 @@
-# Sourced by the Windows scripts: the cross toolchain for x86_64-pc-windows-gnu.
+# Sourced by the Windows scripts: the cross toolchain for x86_64-pc-windows-gnu,
+# and Wine.
 #
-# rustup's toolchain has no Windows standard library and cannot fetch one, so
-# Debian's Rust (rustc-web/cargo-web, with its std source in rust-web-src)
-# builds one with -Zbuild-std, linking with mingw-w64. RUSTC_BOOTSTRAP=1 lets
-# that stable compiler take the -Z flag. Only these variables point at Debian's
-# Rust; rustup's stays first on PATH for everything else.
+# As for every other library (scripts/cross/env.sh), Debian's Rust builds the
+# Windows std with -Zbuild-std; this target links with mingw-w64 rather than
+# zig. Nothing here is exported: sourcing this file leaves rustup's toolchain
+# in charge of everything but windows_cargo.
 
-source scripts/debian_packages.sh
+source scripts/cross/env.sh
 
 WINDOWS_TARGET=x86_64-pc-windows-gnu
-WINDOWS_CARGO=/usr/bin/cargo
 # A target dir of its own: another compiler must not invalidate the host's.
 WINDOWS_TARGET_DIR=target/windows
-WINDOWS_PACKAGES=(rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64)
 
-export RUSTC=/usr/bin/rustc
-export RUSTC_BOOTSTRAP=1
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
-
-# Builds std (with unwinding panics, so the binding can catch them) and the
-# given cargo subcommand for Windows, e.g. `windows_cargo build --release`.
+# debian_cargo for Windows x86_64, in WINDOWS_TARGET_DIR, e.g.
+# `windows_cargo build --release`.
 windows_cargo() {
     local subcommand="$1"
     shift
-    "$WINDOWS_CARGO" "$subcommand" -Zbuild-std=std,panic_unwind --target "$WINDOWS_TARGET" \
-        --target-dir "$WINDOWS_TARGET_DIR" "$@"
+    CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc CROSS_TARGET_DIR="$WINDOWS_TARGET_DIR" \
+        debian_cargo "$subcommand" "$WINDOWS_TARGET" "$@"
 }
 
 # Fails with a clear message when a Debian package of the toolchain (or one
