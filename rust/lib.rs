@@ -4,25 +4,33 @@
 //! The sweep itself is plain Rust with no Godot types, so it can be tested and
 //! benchmarked without an engine:
 //!
-//! - [`sweep`]: the sweep rules (scan, rename, remove, count);
+//! - `sweep`: the sweep rules (scan, rename, remove, count), entered through
+//!   [`sweep()`];
 //! - [`remove`]: contents-first removal of one tree;
-//! - [`parallel`]: sharing the removal of trees among threads;
+//! - `parallel`: sharing the removal of trees among threads;
 //! - [`names`]: the `.tmp` / `_dead_` naming rules;
 //! - [`liveness`]: which build directories a running process still uses;
 //! - [`uv_cache_dir`]: which cache directory uv uses, in uv's own order;
 //! - [`known_folder`]: the Windows known folders uv falls back to;
-//! - [`location`]: on which OS to sweep, and which Godot paths are refused;
-//! - [`error`]: the error type and the capped error log;
-//! - [`options`]: the options Dictionary, checked;
+//! - `location`: on which OS to sweep, and which Godot paths are refused;
+//! - `error`: the error type and the capped error log;
+//! - `options`: the options Dictionary, checked;
 //! - [`background`]: a sweep on a worker thread;
-//! - [`panic_guard`]: turns a panic into a value before it can reach Godot;
+//! - `panic_guard`: turns a panic into a value before it can reach Godot;
 //! - [`startup`]: on load, register the classes or stand aside, by the rules
 //!   of [`script_conflict`] (a project script already declares the class
-//!   name) and [`first_import`] (an import-only run discovering the
+//!   name) and `first_import` (an import-only run discovering the
 //!   extension, which Godot would crash at exit).
 //!
 //! The Godot surface lives in one folder, `binding/`: a thin layer that only
 //! converts types and reports (see its module documentation).
+//!
+//! What is public is what the tests and benchmarks (`tests/`, `benches/`)
+//! call without Godot: [`sweep()`] and its types, re-exported here, and the
+//! modules whose rules they check one by one (`background`, `known_folder`,
+//! `liveness`, `names`, `remove`, `script_conflict`, `startup`,
+//! `uv_cache_dir`). The rest is `pub(crate)`, reached only through those.
+//! No other crate builds on this one: it ships as a Godot extension.
 //!
 //! `unsafe` code is only where the crate calls what no safe wrapper in its
 //! dependencies covers, each call with its `SAFETY` note: the system calls
@@ -31,22 +39,22 @@
 //! GDExtension calls of `binding/entry.rs`, where gdext is not initialised.
 
 pub mod background;
-pub mod error;
-pub mod first_import;
+pub(crate) mod error;
+pub(crate) mod first_import;
 pub mod known_folder;
 pub mod liveness;
-pub mod location;
+pub(crate) mod location;
 pub mod names;
-pub mod options;
-pub mod panic_guard;
-pub mod parallel;
+pub(crate) mod options;
+pub(crate) mod panic_guard;
+pub(crate) mod parallel;
 pub mod remove;
 pub mod script_conflict;
 pub mod startup;
-pub mod sweep;
+pub(crate) mod sweep;
 pub mod uv_cache_dir;
 
 mod binding;
 
 pub use error::{ErrorLog, Operation, SweepError};
-pub use sweep::{sweep, sweep_cancellable, SweepCounts, SweepOptions, SweepReport};
+pub use sweep::{default_threads, sweep, sweep_cancellable, SweepCounts, SweepOptions, SweepReport};

@@ -30,7 +30,7 @@ pub enum StandAside {
     /// A project script declares the class name ([`crate::script_conflict`]).
     ScriptConflict(Conflict),
     /// An import-only run discovering the extension for the first time
-    /// ([`crate::first_import`]); the classes come with the next start.
+    /// (the `first_import` module); the classes come with the next start.
     FirstImport,
 }
 
