@@ -23,7 +23,7 @@ use walkdir::WalkDir;
 pub const NATIVE_CLASS_NAME: &str = "McpUvCacheCleanup";
 
 /// The words of the stand-aside line that the coexistence stages count
-/// (tests/godot_engines.sh's `rust_line` reads it from here: keep it a
+/// (tests/engine/godot_engines.sh's `rust_line` reads it from here: keep it a
 /// one-line literal). It names [`NATIVE_CLASS_NAME`] (a unit test checks).
 pub const STAND_ASIDE_LINE: &str = "declares `class_name McpUvCacheCleanup`, so the native class is not active";
 

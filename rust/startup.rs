@@ -35,7 +35,7 @@ pub enum StandAside {
 }
 
 /// The words of the first-import line that the editor stage waits for
-/// (tests/godot_engines.sh's `rust_line` reads it from here: keep it a
+/// (tests/engine/godot_engines.sh's `rust_line` reads it from here: keep it a
 /// one-line literal).
 pub const FIRST_IMPORT_LINE: &str = "first import of this project, so no class is registered in this run";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds every library the addon ships, on Linux, into
 # addons/mcp_uv_cache_cleanup/bin/, and checks each one
-# (tests/check_library.sh: format, exports, system-only links, glibc and
+# (tests/cross/check_library.sh: format, exports, system-only links, glibc and
 # macOS floors, size).
 #
 #   scripts/build-libraries.sh                  every platform
@@ -65,6 +65,6 @@ for platform in "${platforms[@]}"; do
         built="$(build_library "$platform" "$variant")"
         shipped="$bin/$(shipped_library_name "$platform" "$variant")"
         cp "$built" "$shipped"
-        tests/check_library.sh "$platform" "$shipped"
+        tests/cross/check_library.sh "$platform" "$shipped"
     done
 done

@@ -14,7 +14,7 @@ PLATFORMS=(linux-x86_64 linux-arm64 windows-x86_64 windows-arm64 macos-universal
 VARIANTS=(template editor)
 
 # The oldest systems the libraries load on, set on purpose, never left to a
-# toolchain default (tests/check_library.sh checks each):
+# toolchain default (tests/cross/check_library.sh checks each):
 # - Linux: glibc 2.28's symbol versions, the glibc Godot's own Linux builds
 #   are made for (the godotengine/buildroot SDKs); a library linked on a
 #   current distribution needs 2.34+ and would not load on, say, Debian 10.

@@ -23,7 +23,7 @@ BUILD_PYPI=("ziglang==0.17.0" "cargo-zigbuild==0.24.0")
 QEMU_ARM64=(qemu-user libc6-arm64-cross)
 WINE=(wine wine64)
 TEST_DEBIAN=(e2fsprogs util-linux "${QEMU_ARM64[@]}" "${WINE[@]}")
-# gdtoolkit lints the GDScript; uv is the real one tests/real_uv.sh builds with.
+# gdtoolkit lints the GDScript; uv is the real one tests/real_uv/real_uv.sh builds with.
 TEST_PYPI=("gdtoolkit==4.*" "uv==0.13.9")
 
 # What each job needs on top: cross_build and the cross suites

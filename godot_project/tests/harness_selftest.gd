@@ -1,6 +1,6 @@
 extends Node
 ## The harness's own proof: a run that crashes on purpose and still prints
-## "1 passed, 0 failed". tests/godot_suite.sh fails unless tests/godot_log.py
+## "1 passed, 0 failed". tests/engine/godot_suite.sh fails unless tests/engine/godot_log.py
 ## rejects this run, for its SCRIPT ERROR and for its undeclared ERROR: line.
 ## Not part of the suite; never edit it to pass.
 

@@ -1,7 +1,7 @@
 @tool
 extends "res://tests/test_case.gd"
 ## Sweeps a cache in which the real uv is building, through every entry point.
-## Run only by tests/real_uv.sh, as
+## Run only by tests/real_uv/real_uv.sh, as
 ##
 ##     suite.tscn -- --case=res://tests/real_uv_tests.gd
 ##
@@ -21,7 +21,7 @@ const GodotAiDropIn := preload(
 func test_every_entry_point_spares_running_builds_and_sweeps_a_killed_one() -> void:
 	var root := OS.get_environment("REAL_UV_BUILDS_ROOT")
 	if root.is_empty():
-		skip("run by tests/real_uv.sh, with the real uv building")
+		skip("run by tests/real_uv/real_uv.sh, with the real uv building")
 		return
 	var killed := OS.get_environment("REAL_UV_KILLED").split(",", false)
 	var before := FsUtil.names_in(root)

@@ -2,7 +2,7 @@
 extends Node
 ## Runs the in-engine test cases against the native McpUvCacheCleanup.
 ##
-## Run headless as the scene to play (tests/godot_suite.sh does). Prints one
+## Run headless as the scene to play (tests/engine/godot_suite.sh does). Prints one
 ## line per test: "PASS <case>.<test>", "FAIL <case>.<test>: <what>" or
 ## "SKIP <case>.<test>: <why>", then "N passed, N failed" (", N skipped" when
 ## any were), and quits with exit code 1 if anything failed.

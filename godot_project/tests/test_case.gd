@@ -7,7 +7,7 @@ extends RefCounted
 ## not stop at the first one) and may `skip` with a reason.
 ##
 ## A GDScript runtime error does not stop a test, so a test checks every value
-## it gets before using it, and the runner (tests/godot_log.py) fails the run on
+## it gets before using it, and the runner (tests/engine/godot_log.py) fails the run on
 ## any SCRIPT ERROR, gdext panic or ERROR: line that no test declared with
 ## `expect_error` first.
 

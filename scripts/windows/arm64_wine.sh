@@ -1,4 +1,4 @@
-# Sourced by tests/run_windows_arm64.sh: Debian 12's arm64 Wine (8.0, with
+# Sourced by tests/cross/run_windows_arm64.sh: Debian 12's arm64 Wine (8.0, with
 # native aarch64 PE DLLs), run on this x86_64 machine by qemu-aarch64 from an
 # extracted arm64 root. Nothing is installed system-wide: the packages are
 # downloaded (apt-get download, which needs `dpkg --add-architecture arm64`
@@ -68,7 +68,7 @@ make_arm64_wine_prefix() {
     "$ARM64_WINE" wineboot --init > /dev/null 2>&1
     arm64_wine_cleanup
     "$@" -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-        tests/windows/bcryptprimitives_shim.c -ladvapi32
+        tests/cross/windows/bcryptprimitives_shim.c -ladvapi32
 }
 
 # Waits for the prefix's wineserver to exit (no-op without a prefix).

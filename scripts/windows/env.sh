@@ -30,7 +30,7 @@ require_windows_toolchain() {
 # Creates a throwaway Wine prefix at DIR and exports what every Wine run here
 # needs: no debug noise, no Mono or Gecko install prompts, and our
 # bcryptprimitives shim before any builtin (Wine 8 lacks the DLL that Rust's
-# std imports for random bytes; tests/windows/bcryptprimitives_shim.c).
+# std imports for random bytes; tests/cross/windows/bcryptprimitives_shim.c).
 make_wine_prefix() {
     export WINEPREFIX="$1"
     export WINEDEBUG=-all
@@ -38,7 +38,7 @@ make_wine_prefix() {
     /usr/lib/wine/wine64 wineboot --init > /dev/null 2>&1
     wine_cleanup
     x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-        tests/windows/bcryptprimitives_shim.c -ladvapi32
+        tests/cross/windows/bcryptprimitives_shim.c -ladvapi32
 }
 
 # Waits for the prefix's wineserver to exit (it outlives the last process by

@@ -2,7 +2,7 @@
 extends EditorPlugin
 ## Runs the in-engine suite (tests/suite.gd) inside the editor.
 ##
-## tests/godot_editor.sh enables this plugin in a throwaway copy of the
+## tests/engine/godot_editor.sh enables this plugin in a throwaway copy of the
 ## project and starts the editor headless; the suite prints its summary line
 ## and quits the editor. It waits for the editor's first filesystem scan, so
 ## that the classes' help pages exist before the tests read them.

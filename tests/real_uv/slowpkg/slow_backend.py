@@ -1,4 +1,4 @@
-"""A PEP 517 build backend that takes its time, for tests/real_uv.sh.
+"""A PEP 517 build backend that takes its time, for tests/real_uv/real_uv.sh.
 
 build_wheel writes $SLOW_BUILD_MARKER (when set) as it starts, sleeps
 $SLOW_BUILD_SEC seconds (a long source build, as a C extension's is), then

@@ -4,7 +4,7 @@
 #
 # 1. the shipped arm64 DLLs (both variants; built with
 #    scripts/build-libraries.sh windows-arm64 when missing) are loaded by
-#    tests/windows/load_library.c, built for arm64 Windows: every import
+#    tests/cross/windows/load_library.c, built for arm64 Windows: every import
 #    resolved, the entry symbol found and called as Godot calls it, once with
 #    Godot 4.3's interface (it must initialise) and once with none (the
 #    panic inside must be caught);
@@ -16,7 +16,7 @@
 # Needs the cross toolchain (scripts/cross/env.sh), qemu-user and dpkg's
 # arm64 architecture (the arm64 Wine packages are downloaded, not installed).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source scripts/library_names.sh
 source scripts/cross/env.sh
 source scripts/windows/arm64_wine.sh
@@ -44,7 +44,7 @@ make_arm64_wine_prefix "$scratch/prefix" "${zig_cc[@]}"
 echo "== $("$ARM64_WINE" --version) (arm64, under $(qemu-aarch64 --version | head -n 1))"
 
 echo "== the shipped arm64 DLLs, loaded as Godot loads them"
-"${zig_cc[@]}" -municode -O2 -Wall -Wextra -Werror -o "$scratch/load_library.exe" tests/windows/load_library.c
+"${zig_cc[@]}" -municode -O2 -Wall -Wextra -Werror -o "$scratch/load_library.exe" tests/cross/windows/load_library.c
 for dll in "${dlls[@]}"; do
     # A copy on drive C:, as a user's project would be.
     cp "$dll" "$WINEPREFIX/drive_c/"

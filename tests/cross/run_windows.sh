@@ -2,7 +2,7 @@
 # The Windows half of the test command (README "Windows"; .ci/run calls it):
 #
 # 1. cross-builds the shipped DLLs (release, scripts/build-libraries.sh) into
-#    addons/mcp_uv_cache_cleanup/bin/, each checked by tests/check_library.sh;
+#    addons/mcp_uv_cache_cleanup/bin/, each checked by tests/cross/check_library.sh;
 # 2. builds the Rust test suite for x86_64-pc-windows-gnu and runs it under
 #    Wine: the shared tests, the Windows-only tests (tests/windows.rs) and the
 #    panic-catching tests, on Windows semantics.
@@ -10,7 +10,7 @@
 # Needs the Windows toolchain and Wine (scripts/toolchains.sh: WINDOWS_PACKAGES,
 # WINE).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source scripts/windows/env.sh
 require_windows_toolchain "${WINE[@]}"
 

@@ -2,9 +2,9 @@
 # Our addon next to godot-ai, in a real engine (issue: installing the addon
 # must never break godot-ai, and adopting the native sweep is one file).
 #
-#   tests/godot_ai_coexistence.sh linux|windows
+#   tests/engine/godot_ai_coexistence.sh linux|windows
 #
-# Builds a project from tests/godot_ai_project/ (godot-ai's layout: its real
+# Builds a project from tests/engine/godot_ai_project/ (godot-ai's layout: its real
 # utils/uv_cache_cleanup.gd from ../shared/godot-ai, which declares
 # `class_name McpUvCacheCleanup`, and stand-ins of plugin.gd and
 # server_lifecycle.gd that preload it), adds the addon and the test harness, and runs
@@ -18,12 +18,12 @@
 # 3. no_native: the integration file without the native library: the same
 #               Dictionaries from its GDScript sweep.
 #
-# Prints one SKIPPED line when the engine is not there (tests/godot_engines.sh).
+# Prints one SKIPPED line when the engine is not there (tests/engine/godot_engines.sh).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source tests/godot_engines.sh
+cd "$(dirname "$0")/../.."
+source tests/engine/godot_engines.sh
 
-platform="${1:?usage: tests/godot_ai_coexistence.sh linux|windows}"
+platform="${1:?usage: tests/engine/godot_ai_coexistence.sh linux|windows}"
 engine="$(engine_for "$platform")" || exit 0
 GODOT_AI="${GODOT_AI:-../shared/godot-ai/addons/godot_ai}"
 if [[ ! -f "$GODOT_AI/utils/uv_cache_cleanup.gd" ]]; then
@@ -35,10 +35,10 @@ echo "godot_ai_coexistence: $platform engine $engine"
 scratch="$(mktemp -d)"
 trap 'wine_cleanup; rm -rf "$scratch"' EXIT
 project="$scratch/project"
-cp -R tests/godot_ai_project "$project"
+cp -R tests/engine/godot_ai_project "$project"
 # godot-ai's own sweeper, unmodified; the two scripts that preload it are
 # stand-ins, as the real ones extend EditorPlugin, which templates lack (the
-# real plugin runs in tests/godot_ai_editor.sh).
+# real plugin runs in tests/engine/godot_ai_editor.sh).
 cp "$GODOT_AI/utils/uv_cache_cleanup.gd" "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 cp godot_project/tests/{suite.gd,suite.tscn,test_case.gd,fs_util.gd} "$project/tests/"
 prepare_project "$project"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Our addon next to the real godot-ai plugin (../shared/godot-ai, unmodified),
 # enabled, in a real Godot editor: three stages, each a fresh editor start
-# (tests/godot_ai_editor/godot_ai_editor_tests.gd says what each checks).
+# (tests/engine/godot_ai_editor/godot_ai_editor_tests.gd says what each checks).
 #
-#   tests/godot_ai_editor.sh     $GODOT_EDITOR, else the editor of
+#   tests/engine/godot_ai_editor.sh     $GODOT_EDITOR, else the editor of
 #                                ../shared/godot/engines.tsv; $GODOT_AI, else
 #                                ../shared/godot-ai/addons/godot_ai
 #
@@ -25,8 +25,8 @@
 # instance of our classes among them. Prints one SKIPPED line when the
 # editor or godot-ai is not there.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source tests/godot_engines.sh
+cd "$(dirname "$0")/../.."
+source tests/engine/godot_engines.sh
 
 GODOT_AI="${GODOT_AI:-../shared/godot-ai/addons/godot_ai}"
 SERVER_VERSION=2.4.2
@@ -60,7 +60,7 @@ printf 'config_version=5\n\n[application]\n\nconfig/name="godot-ai next to McpUv
 cp -R "$GODOT_AI" "$project/addons/godot_ai"
 chmod -R u+w "$project/addons/godot_ai"
 cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
-cp godot_project/tests/{suite.gd,test_case.gd,fs_util.gd} tests/godot_ai_editor/godot_ai_editor_tests.gd \
+cp godot_project/tests/{suite.gd,test_case.gd,fs_util.gd} tests/engine/godot_ai_editor/godot_ai_editor_tests.gd \
     "$project/tests/"
 cp -R godot_project/tests/editor_runner "$project/tests/"
 

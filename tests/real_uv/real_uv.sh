@@ -13,12 +13,12 @@
 # 3. Every build succeeds and its wheel is there; then uv's cache still works:
 #    `uv cache prune`, a fresh build, `uv cache clean`.
 #
-#   tests/real_uv.sh        needs uv on PATH (pip install uv) and a Linux engine
+#   tests/real_uv/real_uv.sh        needs uv on PATH (pip install uv) and a Linux engine
 #
 # Prints one SKIPPED line without them.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source tests/godot_engines.sh
+cd "$(dirname "$0")/../.."
+source tests/engine/godot_engines.sh
 
 if ! command -v uv > /dev/null; then
     echo "SKIPPED: the real-uv stage (no uv on PATH: pip install uv)"

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Proves that tests/check_library.sh can fail: each rule it enforces is shown
+# Proves that tests/cross/check_library.sh can fail: each rule it enforces is shown
 # a small C library (built here in seconds) that breaks that rule alone, and
 # must reject it with that rule's message. A check that cannot fail proves
 # nothing.
 #
-#   tests/check_library_selftest.sh
+#   tests/cross/check_library_selftest.sh
 #
 # Needs gcc, mingw-w64 (gcc-mingw-w64-x86-64), zig and LLVM's tools
 # (scripts/cross/env.sh).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source scripts/library_names.sh
 source scripts/cross/env.sh
 
@@ -33,7 +33,7 @@ linux_entry_c() {
 # line containing MESSAGE.
 expect_rejected() {
     local platform="$1" file="$2" message="$3" label="$4"
-    if tests/check_library.sh "$platform" "$file" > "$scratch/out" 2>&1; then
+    if tests/cross/check_library.sh "$platform" "$file" > "$scratch/out" 2>&1; then
         cat "$scratch/out"
         echo "check_library_selftest: FAIL: accepted $label" >&2
         exit 1
@@ -49,7 +49,7 @@ expect_rejected() {
 # Linux x86_64, linked with zig at the glibc floor: the control, accepted.
 linux_entry_c > "$scratch/good.c"
 "${zig[@]}" cc -target "x86_64-linux-gnu.$GLIBC_FLOOR" -shared -fPIC -o "$scratch/good.so" "$scratch/good.c"
-tests/check_library.sh linux-x86_64 "$scratch/good.so" > /dev/null
+tests/cross/check_library.sh linux-x86_64 "$scratch/good.so" > /dev/null
 echo "check_library_selftest: accepts a library that keeps every rule"
 
 expect_rejected linux-arm64 "$scratch/good.so" "expected elf64-littleaarch64" "an x86_64 library as arm64"

@@ -1,6 +1,6 @@
 extends "res://tests/test_case.gd"
 ## godot-ai and this addon in one project, in the stage the runner names
-## (tests/godot_ai_coexistence.sh, user argument `--stage=`):
+## (tests/engine/godot_ai_coexistence.sh, user argument `--stage=`):
 ##
 ## - `conflict`: godot-ai as it ships (its file declares the class name) and
 ##   our addon: the native class stands aside, everything compiles and sweeps;

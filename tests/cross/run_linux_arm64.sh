@@ -9,7 +9,7 @@
 # Needs the cross toolchain and qemu with arm64 glibc (scripts/toolchains.sh:
 # CROSS_PACKAGES, QEMU_ARM64).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source scripts/library_names.sh
 source scripts/cross/env.sh
 require_cross_toolchain "${QEMU_ARM64[@]}"

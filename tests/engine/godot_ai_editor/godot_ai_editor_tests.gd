@@ -1,7 +1,7 @@
 @tool
 extends "res://tests/test_case.gd"
 ## The real godot-ai plugin and this addon in one Godot editor, in the stage
-## tests/godot_ai_editor.sh names (user argument `--stage=`), each a fresh
+## tests/engine/godot_ai_editor.sh names (user argument `--stage=`), each a fresh
 ## editor start:
 ##
 ## - `installed`: godot-ai as it ships; its scripts compile, its plugin is in
@@ -28,7 +28,7 @@ const NATIVE_CLASSES := ["McpUvCacheCleanup", "McpUvCacheSweep"]
 
 func test_stage() -> void:
 	if not Engine.is_editor_hint():
-		skip("needs the editor (tests/godot_ai_editor.sh)")
+		skip("needs the editor (tests/engine/godot_ai_editor.sh)")
 		return
 	var stage := _stage()
 	match stage:

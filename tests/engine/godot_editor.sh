@@ -2,7 +2,7 @@
 # The addon in a real Godot editor, set up by the editor itself (no file of
 # ours stands in for it on this path).
 #
-#   tests/godot_editor.sh        $GODOT_EDITOR, else the editor of
+#   tests/engine/godot_editor.sh        $GODOT_EDITOR, else the editor of
 #                                ../shared/godot/engines.tsv
 #
 # 1. discover: a fresh copy of godot_project/ (no .godot/) with the addon,
@@ -19,12 +19,12 @@
 #    with Engine.is_editor_hint(), both purges and an async sweep, every help
 #    page complete), and the editor quits with no error, leak or crash.
 #
-# The verdict is the log (tests/godot_log.py) and the exit code. Editor
+# The verdict is the log (tests/engine/godot_log.py) and the exit code. Editor
 # settings and caches go to a throwaway XDG home. Prints one SKIPPED line
 # when there is no editor.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source tests/godot_engines.sh
+cd "$(dirname "$0")/../.."
+source tests/engine/godot_engines.sh
 
 editor="$(editor_engine)" || exit 0
 echo "godot_editor: editor $editor"

@@ -118,7 +118,7 @@ prepare_project() {
     mkdir -p "$project/addons" "$project/.godot"
     cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
     echo "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension" > "$project/.godot/extension_list.cfg"
-    python3 tests/godot_class_cache.py "$project"
+    python3 tests/engine/godot_class_cache.py "$project"
 }
 
 # Runs SCENE of PROJECT on the engine, printing and saving the output to LOG;
@@ -138,17 +138,17 @@ run_engine() {
     return "${PIPESTATUS[0]}"
 }
 
-# Extra arguments for tests/godot_log.py in judge_run, such as
+# Extra arguments for tests/engine/godot_log.py in judge_run, such as
 # (--allow-warning PART) for a line printed before any test runs, or
 # (--no-summary) for an import, which runs no test.
 JUDGE_ARGS=()
 
 # The verdict on a finished run, for templates and editors alike: exits 1
-# (naming the run as LABEL) unless tests/godot_log.py accepts LOG (with
+# (naming the run as LABEL) unless tests/engine/godot_log.py accepts LOG (with
 # JUDGE_ARGS) and the run's exit code STATUS is 0.
 judge_run() {
     local label="$1" log="$2" status="$3"
-    if ! python3 tests/godot_log.py "$log" "${JUDGE_ARGS[@]}"; then
+    if ! python3 tests/engine/godot_log.py "$log" "${JUDGE_ARGS[@]}"; then
         echo "$label FAILED (exit $status)" >&2
         exit 1
     fi
@@ -205,13 +205,13 @@ fresh_editor_project() {
     cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
 }
 
-# A project at DIR with only the control extension (tests/editor/), built in
+# A project at DIR with only the control extension (tests/engine/editor/), built in
 # SCRATCH.
 fresh_control_project() {
     local project="$1" scratch="$2"
     mkdir -p "$project/control"
     printf 'config_version=5\n\n[application]\n\nconfig/name="Control extension"\n' > "$project/project.godot"
-    cc -shared -fPIC -O2 -o "$project/control/libcontrol.so" tests/editor/control_extension.c
+    cc -shared -fPIC -O2 -o "$project/control/libcontrol.so" tests/engine/editor/control_extension.c
     printf '[configuration]\nentry_symbol = "control_init"\ncompatibility_minimum = 4.3\n\n[libraries]\nlinux.x86_64 = "res://control/libcontrol.so"\n' \
         > "$project/control/control.gdextension"
 }

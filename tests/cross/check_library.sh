@@ -2,7 +2,7 @@
 # Checks one shipped library against what its platform needs to load on a
 # stock machine with only Godot installed:
 #
-#   tests/check_library.sh PLATFORM FILE      (PLATFORM as in scripts/library_names.sh)
+#   tests/cross/check_library.sh PLATFORM FILE      (PLATFORM as in scripts/library_names.sh)
 #
 # 1. format and architecture: ELF, PE or Mach-O for the platform's CPU (macOS:
 #    one universal file with exactly x86_64 and arm64);
@@ -22,7 +22,7 @@
 #
 # Uses LLVM's tools (Debian llvm-22), which read all three formats.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source scripts/library_names.sh
 source scripts/cross/env.sh
 
