@@ -158,13 +158,18 @@ judge_run() {
     fi
 }
 
+# Runs COMMAND..., then judge_run LABEL LOG with its exit code.
+judged() {
+    local label="$1" log="$2" status=0
+    shift 2
+    "$@" || status=$?
+    judge_run "$label" "$log" "$status"
+}
+
 # run_engine, then judge_run.
 #   run_and_judge LABEL PLATFORM ENGINE PROJECT SCENE LOG [USER ARGS...]
 run_and_judge() {
-    local label="$1" status=0
-    shift
-    run_engine "$@" || status=$?
-    judge_run "$label" "$5" "$status"
+    judged "$1" "$6" run_engine "${@:2}"
 }
 
 # --- the editor ---------------------------------------------------------------
@@ -238,10 +243,7 @@ run_editor() {
 # run_editor, then judge_run.
 #   run_editor_and_judge LABEL EDITOR PROJECT LOG MODE [USER ARGS...]
 run_editor_and_judge() {
-    local label="$1" status=0
-    shift
-    run_editor "$@" || status=$?
-    judge_run "$label" "$3" "$status"
+    judged "$1" "$4" run_editor "${@:2}"
 }
 
 # Fails (naming WHAT, e.g. "godot_editor: stage discover") unless LOG has
