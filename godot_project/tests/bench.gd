@@ -5,9 +5,10 @@ extends Node
 ## the same rules), each on its own fresh copy of the same generated cache,
 ## several rounds, in one process. Prints the median of each and the ratio, then
 ## the median time an async call takes to return to its caller over
-## ASYNC_CALLS calls. Both sweeps must report the same counts and leave only
-## the sibling behind, which it prints as "N passed, N failed"
-## (tests/godot_suite.sh linux|windows res://tests/bench.tscn runs it headless).
+## ASYNC_CALLS calls, then purge_directory against purge_directory_async by
+## method and by position. Every sweep must report the same counts and leave
+## only the sibling behind, which it prints as "N passed, N failed"
+## (tests/engine/godot_suite.sh linux|windows res://tests/bench.tscn runs it headless).
 
 const FsUtil := preload("res://tests/fs_util.gd")
 const GdSweep := preload(
@@ -57,6 +58,7 @@ func _ready() -> void:
 		script_usec.append(Time.get_ticks_usec() - started)
 		_check("GDScript sweep, round %d" % round_index, scripted, expected, script_root)
 	var async_usec := await _async_call_usec()
+	var positions := await _sync_against_async(expected)
 	FsUtil.remove_tree(_scratch)
 
 	var native_median := _median(native_usec)
@@ -68,6 +70,8 @@ func _ready() -> void:
 	print("GDScript DirAccess sweep: median %.1f ms" % (script_median / 1000.0))
 	print("ratio native / GDScript: %.3f" % (float(native_median) / maxf(script_median, 1.0)))
 	print("async call returns in: median %d usec over %d calls" % [_median(async_usec), ASYNC_CALLS])
+	for line in positions:
+		print(line)
 	print("%d passed, %d failed" % [_passed, _failed])
 	get_tree().quit(1 if _failed > 0 else 0)
 
@@ -125,6 +129,44 @@ func _async_call_usec() -> Array[int]:
 		_failed += 1
 		print("FAIL %s: %d of %d finished with %s" % [label, finished.size(), ASYNC_CALLS, expected])
 	return elapsed
+
+
+## purge_directory against purge_directory_async (from the call to
+## `finished`), each round on two fresh caches of the same shape made one
+## after the other; the sweep of the cache made last runs first, and which
+## method that is alternates. Returns the lines that say the medians by
+## method and by position, so an order effect shows apart from the method.
+func _sync_against_async(expected: Dictionary) -> Array[String]:
+	var by_method := {"purge_directory": [] as Array[int], "purge_directory_async": [] as Array[int]}
+	var by_position := {"first": [] as Array[int], "second": [] as Array[int]}
+	for round_index in _rounds:
+		var methods := ["purge_directory", "purge_directory_async"]
+		if round_index % 2 == 1:
+			methods.reverse()
+		var roots := {}
+		for method: String in methods:
+			roots[method] = _fresh_cache("%s_%d" % [method, round_index])
+		methods.reverse()
+		for position in 2:
+			var method: String = methods[position]
+			var root: String = roots[method]
+			var started := Time.get_ticks_usec()
+			var counts: Dictionary
+			if method == "purge_directory":
+				counts = McpUvCacheCleanup.purge_directory(root)
+			else:
+				var sweep: McpUvCacheSweep = McpUvCacheCleanup.purge_directory_async(root)
+				counts = await sweep.finished
+			var usec := Time.get_ticks_usec() - started
+			by_method[method].append(usec)
+			by_position["first" if position == 0 else "second"].append(usec)
+			_check("%s, round %d" % [method, round_index], counts, expected, root)
+	var lines: Array[String] = []
+	for table: Dictionary in [by_method, by_position]:
+		for key: String in table:
+			var values: Array[int] = table[key]
+			lines.append("sync/async, %s: median %.1f ms (%s)" % [key, _median(values) / 1000.0, values])
+	return lines
 
 
 static func _setting(variable: String, default_value: int) -> int:
