@@ -8,7 +8,9 @@
 #
 # Each platform ships two builds of the same code: the editor's, with the
 # classes' help pages compiled in (cargo feature editor-docs), and the one
-# export templates load. mcp_uv_cache_cleanup.gdextension names both.
+# export templates load. mcp_uv_cache_cleanup.gdextension names both: its
+# [libraries] section is written from this file (scripts/gdextension.sh), so
+# a platform is added here and nowhere else by hand.
 
 PLATFORMS=(linux-x86_64 linux-arm64 windows-x86_64 windows-arm64 macos-universal)
 VARIANTS=(template editor)
@@ -83,6 +85,37 @@ shipped_library_name() {
     local suffix=""
     [[ "$2" == editor ]] && suffix=".editor"
     echo "${name%.*}.$(platform_os "$1").$(platform_arch "$1")$suffix.${name##*.}"
+}
+
+# The feature tags of PLATFORM's entry for BUILD (editor, debug or release)
+# in the .gdextension: os.BUILD.arch, or os.BUILD for macOS's universal file.
+gdextension_tags() {
+    local os arch
+    os="$(platform_os "$1")"
+    arch="$(platform_arch "$1")"
+    if [[ "$arch" == universal ]]; then
+        echo "$os.$2"
+    else
+        echo "$os.$2.$arch"
+    fi
+}
+
+# The [libraries] entries of mcp_uv_cache_cleanup.gdextension, one per line,
+# as scripts/gdextension.sh writes them: every editor library first (an
+# editor has both "editor" and "debug", and on a tie Godot takes the first
+# entry), then each template library under debug and under release (an
+# addon that shipped a release build only would not load in a debug
+# template).
+gdextension_libraries() {
+    local platform build bin=res://addons/mcp_uv_cache_cleanup/bin
+    for platform in "${PLATFORMS[@]}"; do
+        echo "$(gdextension_tags "$platform" editor) = \"$bin/$(shipped_library_name "$platform" editor)\""
+    done
+    for platform in "${PLATFORMS[@]}"; do
+        for build in debug release; do
+            echo "$(gdextension_tags "$platform" "$build") = \"$bin/$(shipped_library_name "$platform" template)\""
+        done
+    done
 }
 
 # The platform of the machine this runs on (macOS: universal), or nothing.

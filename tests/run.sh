@@ -9,7 +9,8 @@
 #             user (root ignores permission bits, so only this run can fail
 #             if read-only handling breaks), and the process check's fallback
 #             with /proc hidden in a mount namespace of its own.
-# libraries   Every shipped library (scripts/build-libraries.sh: Linux,
+# libraries   The .gdextension lists every platform (scripts/gdextension.sh
+#             --check), and every shipped library (scripts/build-libraries.sh: Linux,
 #             Windows x86_64 and arm64, macOS universal), each checked by
 #             tests/cross/check_library.sh after tests/cross/check_library_selftest.sh
 #             proves each check can fail; without the cross toolchains one
@@ -96,6 +97,7 @@ stage_root() {
 # (scripts/build-libraries.sh, tests/cross/check_library.sh), after proving the
 # checks can fail.
 stage_libraries() {
+    scripts/gdextension.sh --check
     if have_cross_toolchain; then
         tests/cross/check_library_selftest.sh
         scripts/build-libraries.sh
