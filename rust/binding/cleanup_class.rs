@@ -15,7 +15,7 @@ use super::convert::{
     counts_to_dictionary, live_sweep_dictionary, options_argument, outcome_report_dictionary, report_to_dictionary,
     root_argument, ArgumentError,
 };
-use super::outcome::{tell, Verbosity};
+use super::outcome::tell;
 use super::sweep_class::McpUvCacheSweep;
 use crate::background::SweepOutcome;
 use crate::options::CallOptions;
@@ -247,12 +247,15 @@ fn path_string(path: &Path) -> String {
 
 /// The full report of a sweep of `root`, told to the Output.
 fn report_of(root: &Path) -> VarDictionary {
-    let options = SweepOptions {
-        measure_bytes: true,
-        ..SweepOptions::default()
+    let options = CallOptions {
+        sweep: SweepOptions {
+            measure_bytes: true,
+            ..SweepOptions::default()
+        },
+        log_summary: false,
     };
-    let outcome = SweepOutcome::from(sweep(root, &options));
-    tell(root, &outcome, false, Verbosity::WarningsOnly);
+    let outcome = SweepOutcome::from(sweep(root, &options.sweep));
+    tell(root, &outcome, &options);
     outcome_report_dictionary(&outcome)
 }
 
@@ -279,7 +282,7 @@ fn root_and_options(builds_root: &Variant, options: &Variant) -> Result<(PathBuf
 /// sweep was refused.
 fn run_now(root: &Path, options: &CallOptions) -> VarDictionary {
     let outcome = SweepOutcome::from(sweep(root, &options.sweep));
-    tell(root, &outcome, options.sweep.dry_run, Verbosity::of(options));
+    tell(root, &outcome, options);
     counts_to_dictionary(&outcome.counts())
 }
 

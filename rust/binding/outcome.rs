@@ -11,12 +11,14 @@ use crate::error::SweepError;
 use crate::options::CallOptions;
 use crate::sweep::SweepReport;
 
-/// Tells the Output how the sweep of `root` ended, in at most one line: the
-/// report of a sweep ([`report_to_output`]), a refusal
+/// Tells the Output how the sweep of `root` with `options` ended, in at most
+/// one line: the report of a sweep ([`report_to_output`]), a refusal
 /// ([`refusal_to_output`]), or an internal error.
-pub fn tell(root: &Path, outcome: &SweepOutcome, dry_run: bool, verbosity: Verbosity) {
+pub fn tell(root: &Path, outcome: &SweepOutcome, options: &CallOptions) {
     match outcome {
-        SweepOutcome::Swept(report) => report_to_output(root, report, dry_run, verbosity),
+        SweepOutcome::Swept(report) => {
+            report_to_output(root, report, options.sweep.dry_run, Verbosity::of(options));
+        }
         SweepOutcome::Refused(err) => refusal_to_output(err),
         SweepOutcome::Panicked(message) => {
             godot_error!("McpUvCacheSweep: internal error, nothing reported: {message}");
@@ -26,7 +28,7 @@ pub fn tell(root: &Path, outcome: &SweepOutcome, dry_run: bool, verbosity: Verbo
 
 /// What the sweep says in the editor Output once it is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
+enum Verbosity {
     /// Only a warning when dead dirs remain (the drop-in behaviour).
     WarningsOnly,
     /// One line whenever anything was swept or remains (the plugin hook).
@@ -36,7 +38,7 @@ pub enum Verbosity {
 impl Verbosity {
     /// How much a sweep called with `options` says: a summary line only when
     /// the caller asked for one (`log_summary`).
-    pub fn of(options: &CallOptions) -> Verbosity {
+    fn of(options: &CallOptions) -> Verbosity {
         if options.log_summary {
             Verbosity::Summary
         } else {

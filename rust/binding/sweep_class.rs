@@ -18,7 +18,7 @@ use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
 
 use super::convert::counts_to_dictionary;
-use super::outcome::{tell, Verbosity};
+use super::outcome::tell;
 use crate::background::BackgroundSweep;
 use crate::options::CallOptions;
 use crate::panic_guard;
@@ -116,12 +116,7 @@ impl McpUvCacheSweep {
         let Some(outcome) = running.sweep.poll() else {
             return;
         };
-        tell(
-            &running.root,
-            outcome,
-            running.options.sweep.dry_run,
-            Verbosity::of(&running.options),
-        );
+        tell(&running.root, outcome, &running.options);
         let counts = outcome.counts();
         self.result = Some(counts_to_dictionary(&counts));
         self.task = None;
