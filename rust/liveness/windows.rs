@@ -21,12 +21,12 @@
 use std::ffi::{c_void, OsString};
 use std::mem::size_of;
 use std::os::windows::ffi::OsStringExt;
+use std::os::windows::io::{AsRawHandle, HandleOrInvalid, HandleOrNull, OwnedHandle};
 
 use super::{comparable, ProcessUse};
 
 type Handle = *mut c_void;
 
-const INVALID_HANDLE_VALUE: Handle = -1isize as Handle;
 const TH32CS_SNAPPROCESS: u32 = 0x0000_0002;
 const TH32CS_SNAPMODULE: u32 = 0x0000_0008;
 const TH32CS_SNAPMODULE32: u32 = 0x0000_0010;
@@ -74,30 +74,25 @@ extern "system" {
     fn Process32NextW(snapshot: Handle, entry: *mut ProcessEntry) -> i32;
     fn Module32FirstW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
     fn Module32NextW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
-    fn CloseHandle(handle: Handle) -> i32;
     fn OpenProcess(access: u32, inherit_handle: i32, process_id: u32) -> Handle;
     fn QueryFullProcessImageNameW(process: Handle, flags: u32, name: *mut u16, size: *mut u32) -> i32;
 }
 
-/// A snapshot handle, closed when dropped.
-struct Snapshot(Handle);
+/// A snapshot handle, closed when dropped (std's `OwnedHandle`).
+struct Snapshot(OwnedHandle);
 
 impl Snapshot {
     fn take(flags: u32, process_id: u32) -> std::io::Result<Snapshot> {
-        // SAFETY: plain system call; the result is checked before use.
-        let handle = unsafe { CreateToolhelp32Snapshot(flags, process_id) };
-        if handle == INVALID_HANDLE_VALUE || handle.is_null() {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(Snapshot(handle))
-        }
+        // SAFETY: plain system call; it returns INVALID_HANDLE_VALUE on
+        // failure, or a handle owned by the caller.
+        let handle = unsafe { HandleOrInvalid::from_raw_handle(CreateToolhelp32Snapshot(flags, process_id)) };
+        OwnedHandle::try_from(handle)
+            .map(Snapshot)
+            .map_err(|_| std::io::Error::last_os_error())
     }
-}
 
-impl Drop for Snapshot {
-    fn drop(&mut self) {
-        // SAFETY: the handle came from CreateToolhelp32Snapshot and is closed once.
-        unsafe { CloseHandle(self.0) };
+    fn raw(&self) -> Handle {
+        self.0.as_raw_handle()
     }
 }
 
@@ -110,13 +105,13 @@ pub fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result
     entry.size = size_of::<ProcessEntry>() as u32;
     let mut pids = Vec::new();
     // SAFETY: `entry` is a valid, sized PROCESSENTRY32W for the whole loop.
-    let mut more = unsafe { Process32FirstW(snapshot.0, &mut entry) } != 0;
+    let mut more = unsafe { Process32FirstW(snapshot.raw(), &mut entry) } != 0;
     while more {
         if entry.process_id != except && entry.process_id != 0 {
             pids.push(entry.process_id);
         }
         // SAFETY: as above.
-        more = unsafe { Process32NextW(snapshot.0, &mut entry) } != 0;
+        more = unsafe { Process32NextW(snapshot.raw(), &mut entry) } != 0;
     }
     if pids.is_empty() {
         return Err("the process list is empty".to_owned());
@@ -163,34 +158,31 @@ fn process_modules(pid: u32) -> std::io::Result<ProcessUse> {
     let mut entry: ModuleEntry = unsafe { std::mem::zeroed() };
     entry.size = size_of::<ModuleEntry>() as u32;
     // SAFETY: `entry` is a valid, sized MODULEENTRY32W for the whole loop.
-    let mut more = unsafe { Module32FirstW(snapshot.0, &mut entry) } != 0;
+    let mut more = unsafe { Module32FirstW(snapshot.raw(), &mut entry) } != 0;
     while more {
         process.mention(&comparable(&wide_string(&entry.exe_path)));
         // SAFETY: as above.
-        more = unsafe { Module32NextW(snapshot.0, &mut entry) } != 0;
+        more = unsafe { Module32NextW(snapshot.raw(), &mut entry) } != 0;
     }
     Ok(process)
 }
 
 /// The full path of `pid`'s executable.
 fn image_path(pid: u32) -> std::io::Result<OsString> {
-    // SAFETY: plain system call; the result is checked before use.
-    let process = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
-    if process.is_null() {
-        return Err(std::io::Error::last_os_error());
-    }
+    // SAFETY: plain system call; it returns null on failure, or a handle
+    // owned by the caller, closed when `process` drops.
+    let handle = unsafe { HandleOrNull::from_raw_handle(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid)) };
+    let process = OwnedHandle::try_from(handle).map_err(|_| std::io::Error::last_os_error())?;
     let mut buffer = vec![0_u16; LONGEST_PATH];
     let mut length = LONGEST_PATH as u32;
     // SAFETY: `buffer` holds `length` units; the handle is open.
-    let answered = unsafe { QueryFullProcessImageNameW(process, 0, buffer.as_mut_ptr(), &mut length) } != 0;
-    let result = if answered {
+    let answered =
+        unsafe { QueryFullProcessImageNameW(process.as_raw_handle(), 0, buffer.as_mut_ptr(), &mut length) } != 0;
+    if answered {
         Ok(OsString::from_wide(&buffer[..length as usize]))
     } else {
         Err(std::io::Error::last_os_error())
-    };
-    // SAFETY: opened above, closed once.
-    unsafe { CloseHandle(process) };
-    result
+    }
 }
 
 /// A module snapshot of `pid`. Windows answers `ERROR_BAD_LENGTH` while the
