@@ -13,7 +13,7 @@
 #   the arm64 wineserver64 through qemu (else it would find the host's amd64
 #   wineserver: "wineserver doesn't support the aa64 architecture").
 
-source scripts/toolchains.sh
+source scripts/windows/env.sh
 
 ARM64_WINE_DIR=target/arm64-wine
 # arm64 packages: Wine and the shared libraries its loader and server need.
@@ -54,25 +54,12 @@ arm64_wine_root() {
     echo "$root"
 }
 
-# Creates a throwaway arm64 Wine prefix at DIR with the Windows arm64 C
-# compiler ZIG_CC (an argv prefix, e.g. "zig cc -target aarch64-windows-gnu")
-# and exports what every run needs, as make_wine_prefix does for x86_64: no
-# debug noise, no Mono or Gecko prompts, and the bcryptprimitives shim (Wine
-# 8 lacks that DLL on arm64 too). ARM64_WINE: the wine64 to run.
+# make_wine_prefix (scripts/windows/env.sh) for the arm64 Wine: points
+# WINE_LOADER (exported, for scripts/windows/arm64-wine-runner) at it, then
+# makes the prefix at DIR with the Windows arm64 C compiler CC.
+#   make_arm64_wine_prefix DIR CC...
 make_arm64_wine_prefix() {
-    local prefix="$1"
-    shift
-    ARM64_WINE="$(arm64_wine_root)/usr/lib/wine/wine64" || return
-    export ARM64_WINE WINEPREFIX="$prefix" WINEDEBUG=-all
-    export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
-    "$ARM64_WINE" wineboot --init > /dev/null 2>&1
-    arm64_wine_cleanup
-    "$@" -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-        tests/cross/windows/bcryptprimitives_shim.c -ladvapi32
-}
-
-# Waits for the prefix's wineserver to exit (no-op without a prefix).
-arm64_wine_cleanup() {
-    [[ -n "${WINEPREFIX:-}" && -n "${ARM64_WINE:-}" ]] || return 0
-    "$(dirname "$ARM64_WINE")/wineserver" -w 2> /dev/null || true
+    WINE_LOADER="$(arm64_wine_root)/usr/lib/wine/wine64" || return
+    export WINE_LOADER
+    make_wine_prefix "$@"
 }
