@@ -3,6 +3,12 @@
 #
 #   tests/run.sh              every stage, in this order
 #   tests/run.sh STAGE...     the stages named (tests/run.sh --list names them)
+#   tests/run.sh --drop-builds [STAGE...]
+#                             the same, removing each cargo build directory
+#                             under target/ once no later stage uses it: a
+#                             full run then needs about 3 GB of disk at its
+#                             peak instead of about 9 (.ci/run uses it; the
+#                             next run builds them again)
 #
 # cargo       cargo test: the sweep engine on a real filesystem, every rule.
 # root        As root only: the permission tests again as an unprivileged
@@ -44,6 +50,20 @@ source scripts/toolchains.sh
 source scripts/library_names.sh
 
 STAGES=(cargo root libraries arm64 windows archive engines real-uv)
+
+# The build directories each stage leaves that no later stage reads: the
+# libraries are copied into the addon's bin/ and the later stages load them
+# from there (or from the archive), never from target/. The Windows release
+# build stays until the windows stage, which checks the DLLs again
+# (tests/cross/run_windows.sh).
+builds_done_after() {
+    case "$1" in
+        root) echo target/debug ;;
+        libraries) echo target/cross/release target/cross/*/release ;;
+        arm64) echo target/cross target/arm64-wine ;;
+        windows) echo target/windows ;;
+    esac
+}
 
 # Removed when the command exits: the scratch dirs of the stages.
 cleanup=()
@@ -187,6 +207,11 @@ if [[ "${1:-}" == --list ]]; then
     printf '%s\n' "${STAGES[@]}"
     exit 0
 fi
+drop_builds=false
+if [[ "${1:-}" == --drop-builds ]]; then
+    drop_builds=true
+    shift
+fi
 selected=("$@")
 ((${#selected[@]})) || selected=("${STAGES[@]}")
 for stage in "${selected[@]}"; do
@@ -199,7 +224,11 @@ done
 # earlier one's work (engines install the archive's addon).
 for stage in "${STAGES[@]}"; do
     if [[ " ${selected[*]} " == *" $stage "* ]]; then
-        echo "== stage $stage"
+        echo "== stage $stage ($(df -h --output=avail . | tail -n 1 | tr -d ' ') free on this disk)"
         "stage_$stage"
+        if "$drop_builds"; then
+            # shellcheck disable=SC2046 # the globs are meant to expand here
+            rm -rf $(builds_done_after "$stage")
+        fi
     fi
 done
