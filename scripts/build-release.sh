@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the release archive: target/release-archive/mcp_uv_cache_cleanup-VERSION.zip,
-# which unpacks to addons/mcp_uv_cache_cleanup/ with every library
-# (scripts/build-libraries.sh), the .gdextension, the plugin hook, the
-# godot-ai integration file, the license and a short README.
+# Builds the release archive: target/release-archive/mcp_uv_cache_cleanup-VERSION.zip
+# (VERSION: scripts/version.sh), which unpacks to addons/mcp_uv_cache_cleanup/
+# with every library (scripts/build-libraries.sh), the .gdextension, the
+# plugin hook, the godot-ai integration file, the license, the changelog and a
+# short README; the same LICENSE, README.md and CHANGELOG.md sit beside
+# addons/ at the top, so that Godot's asset installer never takes addons/ for
+# a wrapper folder to strip (tests/archive/check_archive.py).
 #
 #   scripts/build-release.sh             build every library, then the zip
 #   scripts/build-release.sh --no-build  zip the libraries already in bin/
@@ -18,7 +21,8 @@ if [[ "${1:-}" != "--no-build" ]]; then
 fi
 
 addon=addons/mcp_uv_cache_cleanup
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
+scripts/version.sh --check
+version="$(scripts/version.sh)"
 out_dir=target/release-archive
 archive="$out_dir/mcp_uv_cache_cleanup-$version.zip"
 
@@ -52,11 +56,14 @@ for platform in "${PLATFORMS[@]}"; do
     done
 done
 cp LICENSE "$target/LICENSE"
+cp CHANGELOG.md "$target/CHANGELOG.md"
+cp LICENSE CHANGELOG.md "$staging/"
+cp "$addon/README.md" "$staging/README.md"
 
 mkdir -p "$out_dir"
 rm -f "$archive"
 # Fixed timestamps and order, so the same inputs give the same archive.
 find "$staging" -exec touch -h -d '2000-01-01 00:00:00 UTC' {} +
-(cd "$staging" && find addons | LC_ALL=C sort | zip -q -X -@ "$OLDPWD/$archive")
+(cd "$staging" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | zip -q -X -@ "$OLDPWD/$archive")
 echo "build-release: $(unzip -Z1 "$archive" | grep -c -v '/$') files"
 echo "$archive"

@@ -28,9 +28,11 @@
 #             toolchain.
 # windows     The Windows tests (tests/cross/run_windows.sh: the Rust suite under
 #             Wine); one SKIPPED line without the Windows toolchain.
-# archive     The release archive (scripts/build-release.sh), unpacked: the
-#             addon the in-engine stages install, when every library is in
-#             bin/ (else they install the source tree's addon).
+# archive     The release archive (scripts/build-release.sh), its layout
+#             checked and installed as the asset installers of Godot 4.3 and
+#             4.7 would (tests/archive/check_archive.py): the addon the
+#             in-engine stages install, when every library is in bin/ (else
+#             they install the source tree's addon).
 # engines     The in-engine stages on every engine listed in
 #             ../shared/godot/engines.tsv (Linux natively, Windows under Wine
 #             with the cross-built DLL; $GODOT or $GODOT_WINDOWS replace that
@@ -164,13 +166,13 @@ stage_archive() {
             fi
         done
     done
-    local archive unpacked
+    local archive installed
     archive="$(scripts/build-release.sh --no-build | tail -n 1)"
-    unpacked="$(mktemp -d)"
-    cleanup+=("$unpacked")
-    unzip -q "$archive" -d "$unpacked"
-    export ADDON_SOURCE="$unpacked/addons/mcp_uv_cache_cleanup"
-    echo "== in-engine stages install the release archive $archive"
+    installed="$(mktemp -d)"
+    cleanup+=("$installed")
+    python3 tests/archive/check_archive.py "$archive" "$(scripts/version.sh)" --install "$installed"
+    export ADDON_SOURCE="$installed/addons/mcp_uv_cache_cleanup"
+    echo "== in-engine stages install the release archive $archive, as Godot 4.3's asset installer placed it"
 }
 
 # The in-engine stages, on every engine of ../shared/godot/engines.tsv
