@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The addon's version: written once, as [package] version in Cargo.toml, and
 # shown from there inside the addon (its README's "Version" line), in the
-# archive's name (scripts/build-release.sh) and in CHANGELOG.md.
+# archive's name (scripts/build-release.sh), in CHANGELOG.md and in the Asset
+# Library listing (asset_library/listing.json, checked by
+# asset_library/check_listing.py).
 #
 #   scripts/version.sh                 prints the version
-#   scripts/version.sh --write         writes it into the addon's README
+#   scripts/version.sh --write         writes it into the addon's README and
+#                                      the listing
 #   scripts/version.sh --check [TAG]   fails, saying what differs, unless the
 #                                      addon's README shows the version and
 #                                      CHANGELOG.md has its section; with TAG
@@ -38,6 +41,9 @@ case "${1:-}" in
         ;;
     --write)
         sed -i "s/^Version .* (\`CHANGELOG.md\` says what changed)\.$/$(readme_line "$version")/" "$addon_readme"
+        sed -i -e "s/^\(  \"version_string\": \"\)[^\"]*\"/\1$version\"/" \
+            -e "s/^\(  \"download_file\": \"mcp_uv_cache_cleanup-\)[^\"]*\.zip\"/\1$version.zip\"/" \
+            asset_library/listing.json
         grep -qxF "$(readme_line "$version")" "$addon_readme" || {
             echo "version.sh: $addon_readme has no 'Version ...' line to rewrite" >&2
             exit 1

@@ -28,7 +28,9 @@
 #             toolchain.
 # windows     The Windows tests (tests/cross/run_windows.sh: the Rust suite under
 #             Wine); one SKIPPED line without the Windows toolchain.
-# archive     The release archive (scripts/build-release.sh), its layout
+# archive     The version (scripts/version.sh --check) and the Asset Library
+#             listing (asset_library/check_listing.py) against Cargo.toml;
+#             the release archive (scripts/build-release.sh), its layout
 #             checked and installed as the asset installers of Godot 4.3 and
 #             4.7 would (tests/archive/check_archive.py): the addon the
 #             in-engine stages install, when every library is in bin/ (else
@@ -157,6 +159,8 @@ stage_windows() {
 # The release archive, unpacked, is what every later in-engine stage
 # installs: the engines load what users get.
 stage_archive() {
+    scripts/version.sh --check
+    python3 asset_library/check_listing.py
     local platform variant
     for platform in "${PLATFORMS[@]}"; do
         for variant in "${VARIANTS[@]}"; do
