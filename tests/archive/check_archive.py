@@ -7,7 +7,8 @@ Checks, failing with one line each:
 
 - the archive's name carries VERSION, and its top level is exactly `addons/`,
   `LICENSE`, `README.md` and `CHANGELOG.md`, with every addon file under
-  `addons/mcp_uv_cache_cleanup/`;
+  `addons/mcp_uv_cache_cleanup/`, which has its licence, README, changelog and
+  third-party notices;
 - installed by the asset installer of Godot 4.3 and of Godot 4.7 (both with
   the defaults of an Asset Library download), into a project that already has
   a `README.md` of its own: the `.gdextension` lands at
@@ -47,6 +48,8 @@ from pathlib import Path
 ADDON = "addons/mcp_uv_cache_cleanup/"
 GDEXTENSION = ADDON + "mcp_uv_cache_cleanup.gdextension"
 TOP_LEVEL = {"addons/", "LICENSE", "README.md", "CHANGELOG.md"}
+# What the addon's folder must carry besides its libraries.
+ADDON_FILES = ["LICENSE", "README.md", "CHANGELOG.md", "THIRD_PARTY_NOTICES.md", "mcp_uv_cache_cleanup.gdextension"]
 RULES = ("4.3", "4.7")
 
 
@@ -141,6 +144,9 @@ def layout_problems(names, archive_name, version):
     top = {name.split("/", 1)[0] + ("/" if "/" in name else "") for name in names}
     if top != TOP_LEVEL:
         problems.append(f"top level is {sorted(top)}, not {sorted(TOP_LEVEL)}")
+    missing = [ADDON + name for name in ADDON_FILES if ADDON + name not in names]
+    if missing:
+        problems.append(f"missing {missing}")
     stray = [n for n in names if n.startswith("addons/") and not n.startswith(ADDON) and n != "addons/"]
     if stray:
         problems.append(f"files outside {ADDON}: {stray}")
