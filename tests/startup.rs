@@ -36,6 +36,11 @@ fn an_import_only_run_decides_at_the_scene_level() {
         let startup = load(&library, &["--headless", "--path", "p", flag, "linux", "out"]);
         assert_eq!(startup, Startup::DecideAtSceneLevel, "{flag}");
     }
+    // An editor run that quits after its first iteration imports and quits too.
+    for quit in ["--quit", "-q"] {
+        let startup = load(&library, &["--headless", "--editor", "--path", "p", quit]);
+        assert_eq!(startup, Startup::DecideAtSceneLevel, "{quit}");
+    }
 }
 
 #[test]

@@ -13,6 +13,8 @@
 #    the run must exit 0 with no crash. A control extension in C that
 #    registers one class shows the engine bug is still there (or says it is
 #    gone); a crash of ours could never pass for it, as every crash fails.
+#    discover-quit: the same with --editor --quit, the import step of CI
+#    scripts from before Godot 4.2's --import, which crashes the same way.
 # 2. editor: the editor proper (--editor) on that project, with the test
 #    runner plugin (tests/editor_runner/) enabled: the whole in-engine suite
 #    runs inside the editor, editor_tests.gd included (classes registered
@@ -46,6 +48,14 @@ grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
 grep -q '"class": &"McpUvCacheSweepHook"' "$project/.godot/global_script_class_cache.cfg" ||
     { echo "godot_editor: the editor wrote no class cache naming McpUvCacheSweepHook" >&2; exit 1; }
 echo "godot_editor: stage discover passed: the editor listed the extension, no crash"
+
+echo "== stage discover-quit: --editor --quit, the older CI import step"
+quit_project="$scratch/quit-project"
+fresh_editor_project "$quit_project"
+GODOT_EDITOR_FLAGS="${GODOT_EDITOR_FLAGS:-} --quit" \
+    run_editor_and_judge "godot_editor: stage discover-quit" "$editor" "$quit_project" "$scratch/discover-quit.log" --editor
+expect_line_count "$scratch/discover-quit.log" "$FIRST_IMPORT_LINE" 1 "godot_editor: stage discover-quit"
+echo "godot_editor: stage discover-quit passed: --editor --quit discovered the extension, no crash"
 
 echo "== control: a C extension with one class, first import"
 control="$scratch/control"
