@@ -34,6 +34,20 @@ impl SweepOutcome {
             SweepOutcome::Refused(_) | SweepOutcome::Panicked(_) => SweepCounts::default(),
         }
     }
+
+    /// The outcome as a report: the sweep's own, or an empty one whose one
+    /// error is the refusal (a panic was reported where it was caught).
+    pub fn into_report(self) -> SweepReport {
+        match self {
+            SweepOutcome::Swept(report) => report,
+            SweepOutcome::Refused(err) => {
+                let mut report = SweepReport::empty();
+                report.errors.push(err);
+                report
+            }
+            SweepOutcome::Panicked(_) => SweepReport::empty(),
+        }
+    }
 }
 
 impl From<Result<SweepReport, SweepError>> for SweepOutcome {

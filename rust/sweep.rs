@@ -134,6 +134,16 @@ pub struct SweepReport {
     pub liveness: LivenessCheck,
 }
 
+impl std::ops::AddAssign for SweepCounts {
+    /// Adds another sweep's counts (the sum over several caches).
+    fn add_assign(&mut self, other: SweepCounts) {
+        self.scanned += other.scanned;
+        self.renamed += other.renamed;
+        self.deleted += other.deleted;
+        self.remaining += other.remaining;
+    }
+}
+
 impl SweepReport {
     /// The report of a sweep that did nothing: zeros, no error.
     pub fn empty() -> SweepReport {
@@ -145,6 +155,34 @@ impl SweepReport {
             live: 0,
             liveness: LivenessCheck::NotNeeded,
         }
+    }
+
+    /// Several sweeps' reports (one per cache) as one: counts, removals,
+    /// time and live directories summed; errors in order, at most
+    /// 16 (the default error capacity) kept; and the liveness check that says the
+    /// most (unavailable over processes read over not needed).
+    pub fn combined(reports: impl IntoIterator<Item = SweepReport>) -> SweepReport {
+        let mut total = SweepReport {
+            errors: ErrorLog::with_capacity(DEFAULT_ERROR_CAPACITY),
+            ..SweepReport::empty()
+        };
+        for report in reports {
+            total.counts += report.counts;
+            total.removal.files_removed += report.removal.files_removed;
+            total.removal.bytes_freed += report.removal.bytes_freed;
+            total.elapsed += report.elapsed;
+            total.errors.absorb(report.errors);
+            total.live += report.live;
+            total.liveness = match (total.liveness, report.liveness) {
+                (LivenessCheck::Unavailable(why), _) | (_, LivenessCheck::Unavailable(why)) => {
+                    LivenessCheck::Unavailable(why)
+                }
+                (LivenessCheck::Processes(a), LivenessCheck::Processes(b)) => LivenessCheck::Processes(a.max(b)),
+                (LivenessCheck::Processes(n), _) | (_, LivenessCheck::Processes(n)) => LivenessCheck::Processes(n),
+                (LivenessCheck::NotNeeded, LivenessCheck::NotNeeded) => LivenessCheck::NotNeeded,
+            };
+        }
+        total
     }
 }
 
@@ -332,5 +370,72 @@ fn rename_to_dead(root: &Path, name: &OsString, source: &Path, errors: &mut Erro
             errors.push(SweepError::io(Operation::Rename { to: dead }, source, err));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(counts: [u64; 4], files: u64, live: u64, liveness: LivenessCheck, errors: usize) -> SweepReport {
+        let mut report = SweepReport {
+            counts: SweepCounts {
+                scanned: counts[0],
+                renamed: counts[1],
+                deleted: counts[2],
+                remaining: counts[3],
+            },
+            removal: RemovalTally {
+                files_removed: files,
+                bytes_freed: files * 10,
+            },
+            elapsed: Duration::from_millis(files),
+            errors: ErrorLog::with_capacity(DEFAULT_ERROR_CAPACITY),
+            live,
+            liveness,
+        };
+        for _ in 0..errors {
+            report.errors.push(SweepError::EmptyPath);
+        }
+        report
+    }
+
+    #[test]
+    fn combined_reports_sum_and_keep_the_liveness_that_says_most() {
+        let total = SweepReport::combined([
+            report([2, 2, 3, 1], 5, 1, LivenessCheck::Processes(7), 10),
+            report([1, 1, 1, 0], 2, 0, LivenessCheck::NotNeeded, 10),
+        ]);
+        assert_eq!(
+            total.counts,
+            SweepCounts {
+                scanned: 3,
+                renamed: 3,
+                deleted: 4,
+                remaining: 1
+            }
+        );
+        assert_eq!(
+            total.removal,
+            RemovalTally {
+                files_removed: 7,
+                bytes_freed: 70
+            }
+        );
+        assert_eq!(total.elapsed, Duration::from_millis(7));
+        assert_eq!(total.live, 1);
+        assert_eq!(total.liveness, LivenessCheck::Processes(7));
+        assert_eq!(
+            (total.errors.total(), total.errors.kept().len()),
+            (20, DEFAULT_ERROR_CAPACITY)
+        );
+
+        let unavailable = LivenessCheck::Unavailable("no /proc".into());
+        let total = SweepReport::combined([
+            report([0; 4], 0, 0, LivenessCheck::Processes(3), 0),
+            report([0; 4], 0, 0, unavailable.clone(), 0),
+        ]);
+        assert_eq!(total.liveness, unavailable);
+        assert_eq!(SweepReport::combined([]).liveness, LivenessCheck::NotNeeded);
     }
 }

@@ -15,6 +15,12 @@
 //! 4. `%LOCALAPPDATA%\uv\cache`;
 //! 5. `uv\cache` in the known folder `FOLDERID_LocalAppData`.
 //!
+//! A user's uv may also build in uv's default cache whatever this process's
+//! environment says: godot-ai 4 starts its server with `uvx --isolated
+//! --no-config` and `UV_CACHE_DIR`, `UV_CONFIG_FILE`, `UV_NO_CONFIG` and
+//! `UV_LINK_MODE` removed from its environment. [`resolve_every_cache`] gives
+//! both, each once.
+//!
 //! Where uv itself would refuse to run (a configuration file that does not
 //! parse, a value of the wrong type, a variable uv cannot read), no `uvx`
 //! builds anything, so nothing is swept, with a warning naming the cause.
@@ -89,6 +95,60 @@ pub fn resolve_for_this_process(os_name: &str) -> Resolution {
         current_dir: std::env::current_dir().ok(),
     })
 }
+
+/// Every builds directory a uv of this user may build in, each once: the one
+/// `env` resolves ([`resolve`]: what the `uvx` this process starts uses),
+/// then uv's default one, as a `uvx --isolated --no-config` started without
+/// [`DEFAULT_CACHE_UNSET`] resolves it (godot-ai 4's server). The second is
+/// left out when it is the first's directory or resolves to nothing; its
+/// rule says which server uses it (`"uv default: LOCALAPPDATA"`), and its
+/// warnings are only those the first did not give already.
+pub fn resolve_every_cache(env: &UvEnvironment) -> Vec<Resolution> {
+    let own = resolve(env);
+    let without_configuration = |name: &str| match name {
+        // `--no-config`: no uv.toml is read.
+        "UV_NO_CONFIG" => Some(OsString::from("1")),
+        name if DEFAULT_CACHE_UNSET.contains(&name) => None,
+        name => (env.var)(name),
+    };
+    let default = resolve(&UvEnvironment {
+        os_name: env.os_name,
+        var: &without_configuration,
+        known_folder: env.known_folder,
+        current_dir: env.current_dir.clone(),
+    });
+    if default.builds_root.is_none() || default.builds_root == own.builds_root {
+        return vec![own];
+    }
+    let warnings = default
+        .warnings
+        .into_iter()
+        .filter(|warning| !own.warnings.contains(warning))
+        .collect();
+    let default = Resolution {
+        rule: format!("{DEFAULT_CACHE_RULE_PREFIX}{}", default.rule),
+        warnings,
+        ..default
+    };
+    vec![own, default]
+}
+
+/// [`resolve_every_cache`] for this process (see [`resolve_for_this_process`]).
+pub fn resolve_every_cache_for_this_process(os_name: &str) -> Vec<Resolution> {
+    resolve_every_cache(&UvEnvironment {
+        os_name,
+        var: &|name| std::env::var_os(name),
+        known_folder: &known_folder,
+        current_dir: std::env::current_dir().ok(),
+    })
+}
+
+/// The variables godot-ai 4 removes from its server's environment, so that
+/// its `uvx --isolated --no-config` uses uv's default cache.
+pub const DEFAULT_CACHE_UNSET: [&str; 4] = ["UV_CACHE_DIR", "UV_CONFIG_FILE", "UV_NO_CONFIG", "UV_LINK_MODE"];
+
+/// How the rule of uv's default cache begins, when it is a second cache.
+pub const DEFAULT_CACHE_RULE_PREFIX: &str = "uv default: ";
 
 /// Resolves uv's builds directory for `env`; see the module documentation
 /// for the order.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use mcp_uv_cache_cleanup::known_folder::KnownFolder;
-use mcp_uv_cache_cleanup::uv_cache_dir::{resolve, Resolution, UvEnvironment};
+use mcp_uv_cache_cleanup::uv_cache_dir::{resolve, resolve_every_cache, Resolution, UvEnvironment};
 
 /// A Windows-like machine inside a scratch directory: AppData\Local,
 /// AppData\Roaming and ProgramData, and the variables pointing at them.
@@ -71,6 +71,19 @@ impl Machine {
     }
 
     fn resolve_on(&self, os_name: &str) -> Resolution {
+        self.with_environment(os_name, resolve)
+    }
+
+    fn resolve(&self) -> Resolution {
+        self.resolve_on("Windows")
+    }
+
+    /// `resolve_every_cache` on this machine (Windows).
+    fn every_cache(&self) -> Vec<Resolution> {
+        self.with_environment("Windows", resolve_every_cache)
+    }
+
+    fn with_environment<T>(&self, os_name: &str, run: impl FnOnce(&UvEnvironment) -> T) -> T {
         let var = |name: &str| self.vars.get(name).cloned();
         let known = |folder: KnownFolder| {
             let dir = match folder {
@@ -80,16 +93,12 @@ impl Machine {
             };
             self.known_folders.then(|| self.path(dir))
         };
-        resolve(&UvEnvironment {
+        run(&UvEnvironment {
             os_name,
             var: &var,
             known_folder: &known,
             current_dir: Some(self.path("project")),
         })
-    }
-
-    fn resolve(&self) -> Resolution {
-        self.resolve_on("Windows")
     }
 }
 
@@ -362,4 +371,112 @@ fn boolean_variables_uv_would_refuse_sweep_nothing() {
             assert!(resolution.warnings[0].contains(name), "{resolution:?}");
         }
     }
+}
+
+// Every cache a uv of this user may build in: the editor's and the one
+// godot-ai 4's `uvx --isolated --no-config` server uses, each once.
+
+#[test]
+fn with_no_setting_the_editor_and_the_isolated_server_share_one_cache() {
+    let machine = Machine::new("uvdir-every-default");
+    let every = machine.every_cache();
+    assert_eq!(every.len(), 1, "{every:?}");
+    assert_swept(&every[0], &machine.path("AppData/Local/uv/cache"), "LOCALAPPDATA");
+}
+
+#[test]
+fn uv_cache_dir_adds_uvs_default_cache_second() {
+    let mut machine = Machine::new("uvdir-every-env");
+    machine.set("UV_CACHE_DIR", machine.path("D/uv-env"));
+    let every = machine.every_cache();
+    assert_eq!(every.len(), 2, "{every:?}");
+    assert_swept(&every[0], &machine.path("D/uv-env"), "UV_CACHE_DIR");
+    assert_swept(
+        &every[1],
+        &machine.path("AppData/Local/uv/cache"),
+        "uv default: LOCALAPPDATA",
+    );
+}
+
+#[test]
+fn a_configured_cache_adds_uvs_default_cache_which_reads_no_configuration() {
+    for variable in [false, true] {
+        let mut machine = Machine::new("uvdir-every-config");
+        let toml = format!("cache-dir = \"{}\"\n", toml_path(&machine.path("D/uv-config")));
+        let rule = if variable {
+            let file = machine.path("D/config.toml");
+            write(&file, &toml);
+            machine.set("UV_CONFIG_FILE", &file);
+            "UV_CONFIG_FILE"
+        } else {
+            machine.user_toml(&toml);
+            "user uv.toml"
+        };
+        let every = machine.every_cache();
+        assert_eq!(every.len(), 2, "{every:?}");
+        assert_swept(&every[0], &machine.path("D/uv-config"), rule);
+        assert_swept(
+            &every[1],
+            &machine.path("AppData/Local/uv/cache"),
+            "uv default: LOCALAPPDATA",
+        );
+    }
+}
+
+#[test]
+fn a_cache_dir_naming_the_default_cache_counts_once() {
+    let mut machine = Machine::new("uvdir-every-same");
+    machine.set("UV_CACHE_DIR", machine.path("AppData/Local/uv/cache"));
+    let every = machine.every_cache();
+    assert_eq!(every.len(), 1, "{every:?}");
+    assert_swept(&every[0], &machine.path("AppData/Local/uv/cache"), "UV_CACHE_DIR");
+}
+
+#[test]
+fn uv_no_cache_reaches_the_isolated_server_too() {
+    let mut machine = Machine::new("uvdir-every-nocache");
+    machine.set("UV_NO_CACHE", "1");
+    let every = machine.every_cache();
+    assert_eq!(every.len(), 1, "{every:?}");
+    assert_nothing(&every[0], "UV_NO_CACHE", None);
+}
+
+#[test]
+fn a_configuration_uv_refuses_still_leaves_the_isolated_servers_cache() {
+    let machine = Machine::new("uvdir-every-broken");
+    machine.user_toml("cache-dir = [\n");
+    let every = machine.every_cache();
+    assert_eq!(every.len(), 2, "{every:?}");
+    assert_eq!(every[0].builds_root, None, "{every:?}");
+    assert_swept(
+        &every[1],
+        &machine.path("AppData/Local/uv/cache"),
+        "uv default: LOCALAPPDATA",
+    );
+    assert!(every[1].warnings.is_empty(), "{every:?}");
+}
+
+#[test]
+fn the_default_caches_own_fallback_is_warned_about() {
+    let mut machine = Machine::new("uvdir-every-warn");
+    machine.set("LOCALAPPDATA", "");
+    machine.set("UV_CACHE_DIR", machine.path("D/uv-env"));
+    let every = machine.every_cache();
+    assert_eq!(every.len(), 2, "{every:?}");
+    assert_swept(
+        &every[1],
+        &machine.path("Known/Local/uv/cache"),
+        "uv default: FOLDERID_LocalAppData",
+    );
+    let all: Vec<&String> = every.iter().flat_map(|r| &r.warnings).collect();
+    assert_eq!(all.len(), 1, "{every:?}");
+    assert!(all[0].contains("LOCALAPPDATA is set but empty"), "{every:?}");
+}
+
+#[test]
+fn other_systems_have_no_cache_to_sweep() {
+    let machine = Machine::new("uvdir-every-linux");
+    let every = machine.with_environment("Linux", resolve_every_cache);
+    assert_eq!(every.len(), 1, "{every:?}");
+    assert_nothing(&every[0], "not Windows", None);
 }

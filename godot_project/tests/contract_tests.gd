@@ -163,13 +163,19 @@ func test_the_last_live_sweep_and_its_report_say_where_and_why() -> void:
 	var before: int = McpUvCacheCleanup.last_stale_builds_sweep().get("calls", 0)
 	var report := McpUvCacheCleanup.purge_stale_builds_report()
 	var last := McpUvCacheCleanup.last_stale_builds_sweep()
-	expect_eq(last.keys(), ["calls", "builds_root", "rule"], "last sweep keys")
+	expect_eq(last.keys(), ["calls", "builds_root", "rule", "roots"], "last sweep keys")
 	expect_eq(last.get("calls"), before + 1, "calls counted")
-	for key in KEYS + ["files_removed", "bytes_freed", "elapsed_usec", "errors"]:
+	for key in KEYS + ["files_removed", "bytes_freed", "elapsed_usec", "errors", "roots"]:
 		expect(report.has(key), "report has " + key)
+	var swept: Array = report.get("roots", [])
+	var last_roots: Array = last.get("roots", [])
+	expect_eq(swept.size(), last_roots.size(), "report and last sweep agree on the roots")
 	expect_eq(report.get("rule"), last.get("rule"), "report and last sweep agree on the rule")
 	expect_eq(report.get("builds_root"), last.get("builds_root"), "and on the directory")
 	if OS.get_name() != "Windows":
 		expect_eq(last.get("rule"), "not Windows", "rule off Windows")
 		expect_eq(last.get("builds_root"), "", "no directory off Windows")
 		expect_eq(McpUvCacheCleanup.stale_builds_root(), "", "stale_builds_root off Windows")
+		var roots := McpUvCacheCleanup.stale_builds_roots()
+		expect_eq(roots, PackedStringArray(), "stale_builds_roots off Windows")
+		expect_eq(last.get("roots"), [], "no roots off Windows")

@@ -57,6 +57,11 @@ func test_purge_stale_builds_sweeps_the_live_cache() -> void:
 		return
 	var resolved := McpUvCacheCleanup.stale_builds_root().replace("\\", "/")
 	expect_eq(resolved, root, "stale_builds_root")
+	# No UV_CACHE_DIR and no uv.toml: the editor's uvx and godot-ai 4's
+	# isolated server share uv's default cache, swept once.
+	var roots := McpUvCacheCleanup.stale_builds_roots()
+	expect_eq(roots.size(), 1, "one cache to sweep")
+	expect_eq(roots[0].replace("\\", "/") if roots.size() > 0 else "", root, "stale_builds_roots")
 	_fill_live_cache(root)
 	expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
 	_expect_survivors(root, "sync")
@@ -299,34 +304,78 @@ func _user_uv_toml(base: String, cache: String) -> String:
 	return app_data.replace("/", "\\")
 
 
-func test_uv_cache_dir_is_swept_and_localappdata_left_alone() -> void:
+## `roots` (of a report or the last sweep) as `[builds_root, rule]` pairs,
+## with forward slashes.
+func _roots_of(roots: Variant) -> Array:
+	var pairs := []
+	for entry in roots as Array:
+		pairs.append([String(entry.get("builds_root", "")).replace("\\", "/"), entry.get("rule")])
+	return pairs
+
+
+func test_uv_cache_dir_and_uvs_default_cache_are_both_swept() -> void:
 	var default_root := _live_builds_root()
 	if default_root.is_empty():
 		return
 	var base := ProjectSettings.globalize_path(scratch("uv_cache_dir"))
 	var cache := base.path_join("uv-elsewhere")
 	var root := cache.path_join("builds-v0")
-	_fill_live_cache(root)
-	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
 	# A user uv.toml naming a third cache: UV_CACHE_DIR comes first in uv's
-	# order, so that one must be left alone too.
+	# order and godot-ai 4's isolated server reads no uv.toml, so no uv of
+	# this user builds there: it is left alone.
 	var toml_cache := base.path_join("uv-from-toml")
 	FsUtil.make_venv(toml_cache.path_join("builds-v0/.tmpToml"))
 	var env := _uv_environment({
 		"UV_CACHE_DIR": cache.replace("/", "\\"),
 		"APPDATA": _user_uv_toml(base, toml_cache),
 	})
+	var expected_roots := [[root, "UV_CACHE_DIR"], [default_root, "uv default: LOCALAPPDATA"]]
 	_with_environment(env, func() -> void:
 		expect_eq(McpUvCacheCleanup.stale_builds_root().replace("\\", "/"), root, "stale_builds_root")
-		expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
+		var roots := []
+		for each in McpUvCacheCleanup.stale_builds_roots():
+			roots.append(each.replace("\\", "/"))
+		expect_eq(roots, [root, default_root], "stale_builds_roots: the editor's, then uv's default")
+		_fill_live_cache(root)
+		FsUtil.make_venv(default_root.path_join(".tmpDefault"))
+		var both := McpUvCacheCleanup.purge_stale_builds()
+		expect_eq(both, counts(3, 3, 4, 0), "purge_stale_builds: both, summed")
 		_expect_survivors(root, "UV_CACHE_DIR")
+		expect_eq(FsUtil.names_in(default_root), PackedStringArray(), "uv's default cache swept")
+		var last := McpUvCacheCleanup.last_stale_builds_sweep()
+		var last_roots := _roots_of(last.get("roots", []))
+		expect_eq(last_roots, expected_roots, "last sweep: each root with its rule")
+		expect_eq(last.get("rule"), "UV_CACHE_DIR", "last sweep: the editor's rule")
+
+		FsUtil.make_venv(default_root.path_join(".tmpDefault"))
 		var report := McpUvCacheCleanup.purge_stale_builds_report()
 		expect_eq(report.get("rule"), "UV_CACHE_DIR", "report rule")
+		expect_eq(_roots_of(report.get("roots", [])), expected_roots, "report: each root with its rule")
+		expect_eq(report.get("scanned"), 1, "report: the counts summed")
+		var per_root: Array = report.get("roots", [])
+		if per_root.size() == 2:
+			expect_eq(per_root[1].get("scanned"), 1, "report: the default cache's own count")
 	)
-	var untouched := PackedStringArray([".tmpDefault"])
-	expect_eq(FsUtil.names_in(default_root), untouched, "%LOCALAPPDATA% cache untouched")
 	var toml_left := FsUtil.names_in(toml_cache.path_join("builds-v0"))
 	expect_eq(toml_left, PackedStringArray([".tmpToml"]), "the uv.toml cache untouched")
+
+
+func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
+	var default_root := _live_builds_root()
+	if default_root.is_empty():
+		return
+	var base := ProjectSettings.globalize_path(scratch("uv_cache_dir_async"))
+	var cache := base.path_join("uv-elsewhere")
+	var root := cache.path_join("builds-v0")
+	_fill_live_cache(root)
+	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
+	OS.set_environment("UV_CACHE_DIR", cache.replace("/", "\\"))
+	var sweep := McpUvCacheCleanup.purge_stale_builds_async()
+	OS.unset_environment("UV_CACHE_DIR")
+	var result := await finished(sweep)
+	expect_eq(result, counts(3, 3, 4, 0), "purge_stale_builds_async: both, summed")
+	_expect_survivors(root, "async UV_CACHE_DIR")
+	expect_eq(FsUtil.names_in(default_root), PackedStringArray(), "async: uv's default cache swept")
 
 
 func test_a_user_uv_toml_cache_dir_is_swept() -> void:
@@ -340,11 +389,13 @@ func test_a_user_uv_toml_cache_dir_is_swept() -> void:
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
 	var env := _uv_environment({"APPDATA": _user_uv_toml(base, cache)})
 	_with_environment(env, func() -> void:
-		expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
+		var both := McpUvCacheCleanup.purge_stale_builds()
+		expect_eq(both, counts(3, 3, 4, 0), "purge_stale_builds: both caches")
 		_expect_survivors(root, "user uv.toml")
 		var last := McpUvCacheCleanup.last_stale_builds_sweep()
 		expect_eq(last.get("rule"), "user uv.toml", "last sweep rule")
 		expect_eq(String(last.get("builds_root", "")).replace("\\", "/"), root, "last sweep root")
+		var expected := [[root, "user uv.toml"], [default_root, "uv default: LOCALAPPDATA"]]
+		expect_eq(_roots_of(last.get("roots", [])), expected, "last sweep roots")
 	)
-	var untouched := PackedStringArray([".tmpDefault"])
-	expect_eq(FsUtil.names_in(default_root), untouched, "%LOCALAPPDATA% cache untouched")
+	expect_eq(FsUtil.names_in(default_root), PackedStringArray(), "uv's default cache swept too")

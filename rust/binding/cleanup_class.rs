@@ -13,7 +13,7 @@ use godot::prelude::*;
 
 use super::convert::{
     counts_to_dictionary, live_sweep_dictionary, options_argument, outcome_report_dictionary, report_to_dictionary,
-    root_argument, ArgumentError,
+    root_argument, root_dictionary, root_text, ArgumentError,
 };
 use super::outcome::tell;
 use super::sweep_class::McpUvCacheSweep;
@@ -21,7 +21,7 @@ use crate::background::SweepOutcome;
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
-use crate::uv_cache_dir::{resolve_for_this_process, Resolution};
+use crate::uv_cache_dir::{resolve_every_cache_for_this_process, Resolution};
 
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
 /// class of the same name (same static methods, same Dictionary keys), plus
@@ -34,51 +34,69 @@ pub struct McpUvCacheCleanup {
 
 #[godot_api]
 impl McpUvCacheCleanup {
-    /// Sweeps the `builds-v0` directory of the cache uv uses on Windows,
-    /// found as uv finds it for the `uvx` this editor starts: `UV_NO_CACHE`
-    /// (nothing to sweep), `UV_CACHE_DIR`, `cache-dir` in uv's configuration
-    /// (`UV_CONFIG_FILE`, else the user's `%APPDATA%\uv\uv.toml` over
-    /// `%PROGRAMDATA%\uv\uv.toml`; `UV_NO_CONFIG` turns them off), then
-    /// `%LOCALAPPDATA%\uv\cache`. Returns `{scanned, renamed, deleted,
-    /// remaining}`: all zeros on other systems, when there is no such
+    /// Sweeps the `builds-v0` directory of every cache a uv of this user may
+    /// build in on Windows, each once: the one uv finds for the `uvx` this
+    /// editor starts (`UV_NO_CACHE`: nothing to sweep; `UV_CACHE_DIR`;
+    /// `cache-dir` in uv's configuration, `UV_CONFIG_FILE`, else the user's
+    /// `%APPDATA%\uv\uv.toml` over `%PROGRAMDATA%\uv\uv.toml`, which
+    /// `UV_NO_CONFIG` turns off; then `%LOCALAPPDATA%\uv\cache`), and uv's
+    /// default cache, which `uvx --isolated --no-config` uses without those
+    /// variables (godot-ai 4's server). Returns `{scanned, renamed, deleted,
+    /// remaining}`, summed: all zeros on other systems, when there is no such
     /// directory, or when uv's configuration cannot be read (with a warning
     /// naming the file or variable).
     #[func]
     fn purge_stale_builds() -> VarDictionary {
-        guarded("purge_stale_builds", zero_counts, || match live_builds_root() {
-            Some(root) => run_now(&root, &drop_in_options()),
-            None => zero_counts(),
+        guarded("purge_stale_builds", zero_counts, || {
+            let mut total = SweepCounts::default();
+            for root in live_builds_roots() {
+                total += sweep_and_tell(&root, &drop_in_options()).counts();
+            }
+            counts_to_dictionary(&total)
         })
     }
 
-    /// `purge_stale_builds` with the full report of `purge_directory_report`
-    /// plus `builds_root` (the directory swept, `""` if none) and `rule`
-    /// (what chose it: `"UV_CACHE_DIR"`, `"UV_CONFIG_FILE"`, `"user uv.toml"`,
-    /// `"system uv.toml"`, `"LOCALAPPDATA"`, `"FOLDERID_LocalAppData"`, or
-    /// why nothing was swept: `"not Windows"`, `"UV_NO_CACHE"`, …).
+    /// `purge_stale_builds` with the full report of `purge_directory_report`,
+    /// summed over the caches, plus `builds_root` and `rule` for the cache of
+    /// the editor's own environment (the directory, `""` if none; what chose
+    /// it: `"UV_CACHE_DIR"`, `"UV_CONFIG_FILE"`, `"user uv.toml"`, `"system
+    /// uv.toml"`, `"LOCALAPPDATA"`, `"FOLDERID_LocalAppData"`, or why nothing
+    /// was swept: `"not Windows"`, `"UV_NO_CACHE"`, …), and `roots`: one
+    /// Dictionary `{builds_root, rule, scanned, renamed, deleted, remaining}`
+    /// for each directory swept (uv's default cache, when it is another one,
+    /// with a rule starting `"uv default: "`).
     #[func]
     fn purge_stale_builds_report() -> VarDictionary {
         guarded(
             "purge_stale_builds_report",
             || report_to_dictionary(&SweepReport::empty()),
             || {
-                let resolution = resolve_live_sweep();
-                let mut report = match &resolution.builds_root {
-                    Some(root) => report_of(root),
-                    None => report_to_dictionary(&SweepReport::empty()),
-                };
-                let builds_root = resolution.builds_root.as_deref().map(path_string).unwrap_or_default();
+                let resolutions = resolve_live_sweep();
+                let mut roots = Array::<VarDictionary>::new();
+                let mut reports = Vec::new();
+                for (root, rule) in swept_roots(&resolutions) {
+                    let outcome = sweep_and_tell(&root, &report_options());
+                    roots.push(&root_dictionary(&root, rule, &outcome.counts()));
+                    reports.push(outcome.into_report());
+                }
+                let mut report = report_to_dictionary(&SweepReport::combined(reports));
+                let own = &resolutions[0];
+                let builds_root = root_text(own.builds_root.as_deref());
                 report.set("builds_root", &GString::from(&builds_root));
-                report.set("rule", &GString::from(&resolution.rule));
+                report.set("rule", &GString::from(&own.rule));
+                report.set("roots", &roots);
                 report
             },
         )
     }
 
     /// What the last `purge_stale_builds` (or its report or async twin)
-    /// in this process looked at: `{calls, builds_root, rule}`, where `calls`
-    /// counts every such call so far; `{}` before the first. Shows that a
-    /// plugin's stop handler reached the sweep, and where it looked.
+    /// in this process looked at: `{calls, builds_root, rule, roots}`, where
+    /// `calls` counts every such call so far, `builds_root` and `rule` are
+    /// those of the editor environment's cache and `roots` holds
+    /// `{builds_root, rule}` for each directory swept; `{}` before the
+    /// first. Shows that a plugin's stop handler reached the sweep, and where
+    /// it looked.
     #[func]
     fn last_stale_builds_sweep() -> VarDictionary {
         guarded("last_stale_builds_sweep", VarDictionary::new, || {
@@ -86,7 +104,7 @@ impl McpUvCacheCleanup {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             match &*last {
-                Some(sweep) => live_sweep_dictionary(sweep.calls, &sweep.builds_root, &sweep.rule),
+                Some(sweep) => live_sweep_dictionary(sweep.calls, &sweep.resolutions),
                 None => VarDictionary::new(),
             }
         })
@@ -142,29 +160,37 @@ impl McpUvCacheCleanup {
         )
     }
 
-    /// The directory `purge_stale_builds` sweeps, or `""` where it sweeps
-    /// nothing (not Windows, `UV_NO_CACHE`, or uv's configuration unreadable).
-    /// Says nothing to the Output.
+    /// The directory of the cache uv uses for the `uvx` this editor starts,
+    /// the first `purge_stale_builds` sweeps, or `""` where there is none
+    /// (not Windows, `UV_NO_CACHE`, or uv's configuration unreadable). Says
+    /// nothing to the Output.
     #[func]
     fn stale_builds_root() -> GString {
         guarded("stale_builds_root", GString::new, || {
-            let root = live_resolution().builds_root;
-            GString::from(&root.as_deref().map(path_string).unwrap_or_default())
+            let root = live_resolutions().swap_remove(0).builds_root;
+            GString::from(&root_text(root.as_deref()))
+        })
+    }
+
+    /// Every directory `purge_stale_builds` sweeps, in its order (empty
+    /// where it sweeps none). Says nothing to the Output.
+    #[func]
+    fn stale_builds_roots() -> PackedStringArray {
+        guarded("stale_builds_roots", PackedStringArray::new, || {
+            swept_roots(&live_resolutions())
+                .map(|(root, _)| GString::from(&root_text(Some(&root))))
+                .collect()
         })
     }
 
     /// `purge_stale_builds` on a worker thread: returns at once with a
-    /// `McpUvCacheSweep`, which emits `finished(result)` on the main thread.
+    /// `McpUvCacheSweep`, which sweeps the caches one after the other and
+    /// emits `finished(result)`, summed, on the main thread.
     #[func]
     fn purge_stale_builds_async() -> Gd<McpUvCacheSweep> {
-        guarded(
-            "purge_stale_builds_async",
-            McpUvCacheSweep::zeros,
-            || match live_builds_root() {
-                Some(root) => McpUvCacheSweep::start(root, drop_in_options()),
-                None => McpUvCacheSweep::zeros(),
-            },
-        )
+        guarded("purge_stale_builds_async", McpUvCacheSweep::zeros, || {
+            McpUvCacheSweep::start_each(live_builds_roots(), drop_in_options())
+        })
     }
 
     /// `purge_directory` on a worker thread; see `purge_stale_builds_async`.
@@ -203,29 +229,35 @@ fn guarded<T>(method: &str, fallback: impl FnOnce() -> T, body: impl FnOnce() ->
 /// What the last live sweep of this process looked at.
 struct LiveSweep {
     calls: u64,
-    builds_root: String,
-    rule: String,
+    resolutions: Vec<Resolution>,
 }
 
 static LAST_LIVE_SWEEP: Mutex<Option<LiveSweep>> = Mutex::new(None);
 
-/// Where uv's cache is for this process ([`crate::uv_cache_dir`]), from
-/// Godot's OS name.
-fn live_resolution() -> Resolution {
-    resolve_for_this_process(&Os::singleton().get_name().to_string())
+/// Where uv's caches are for this process ([`crate::uv_cache_dir`]), from
+/// Godot's OS name: the editor environment's first, never empty.
+fn live_resolutions() -> Vec<Resolution> {
+    resolve_every_cache_for_this_process(&Os::singleton().get_name().to_string())
 }
 
-/// The live builds directory to sweep now, if any (see
-/// [`resolve_live_sweep`]).
-fn live_builds_root() -> Option<PathBuf> {
-    resolve_live_sweep().builds_root
+/// The live builds directories to sweep now (see [`resolve_live_sweep`]).
+fn live_builds_roots() -> Vec<PathBuf> {
+    swept_roots(&resolve_live_sweep()).map(|(root, _)| root).collect()
 }
 
-/// Resolves where a live sweep goes now, reports the resolution's warnings to
-/// the Output and records the call for `last_stale_builds_sweep`.
-fn resolve_live_sweep() -> Resolution {
-    let resolution = live_resolution();
-    for warning in &resolution.warnings {
+/// The directories of `resolutions` that are swept, each with its rule.
+fn swept_roots(resolutions: &[Resolution]) -> impl Iterator<Item = (PathBuf, &str)> {
+    resolutions.iter().filter_map(|resolution| {
+        let root = resolution.builds_root.clone()?;
+        Some((root, resolution.rule.as_str()))
+    })
+}
+
+/// Resolves where a live sweep goes now, reports the resolutions' warnings
+/// to the Output and records the call for `last_stale_builds_sweep`.
+fn resolve_live_sweep() -> Vec<Resolution> {
+    let resolutions = live_resolutions();
+    for warning in resolutions.iter().flat_map(|resolution| &resolution.warnings) {
         godot_warn!("McpUvCacheCleanup: {warning}");
     }
     let mut last = LAST_LIVE_SWEEP
@@ -234,29 +266,25 @@ fn resolve_live_sweep() -> Resolution {
     let calls = last.as_ref().map_or(0, |sweep| sweep.calls) + 1;
     *last = Some(LiveSweep {
         calls,
-        builds_root: resolution.builds_root.as_deref().map(path_string).unwrap_or_default(),
-        rule: resolution.rule.clone(),
+        resolutions: resolutions.clone(),
     });
-    resolution
-}
-
-/// A path as Godot shows it.
-fn path_string(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    resolutions
 }
 
 /// The full report of a sweep of `root`, told to the Output.
 fn report_of(root: &Path) -> VarDictionary {
-    let options = CallOptions {
+    outcome_report_dictionary(&sweep_and_tell(root, &report_options()))
+}
+
+/// The options of the full reports: the drop-in's, with bytes measured.
+fn report_options() -> CallOptions {
+    CallOptions {
         sweep: SweepOptions {
             measure_bytes: true,
             ..SweepOptions::default()
         },
         log_summary: false,
-    };
-    let outcome = SweepOutcome::from(sweep(root, &options.sweep));
-    tell(root, &outcome, &options);
-    outcome_report_dictionary(&outcome)
+    }
 }
 
 fn drop_in_options() -> CallOptions {
@@ -281,9 +309,14 @@ fn root_and_options(builds_root: &Variant, options: &Variant) -> Result<(PathBuf
 /// Sweeps on this thread and tells the Output; the counts, zeros when the
 /// sweep was refused.
 fn run_now(root: &Path, options: &CallOptions) -> VarDictionary {
+    counts_to_dictionary(&sweep_and_tell(root, options).counts())
+}
+
+/// Sweeps `root` on this thread, tells the Output, and returns the outcome.
+fn sweep_and_tell(root: &Path, options: &CallOptions) -> SweepOutcome {
     let outcome = SweepOutcome::from(sweep(root, &options.sweep));
     tell(root, &outcome, options);
-    counts_to_dictionary(&outcome.counts())
+    outcome
 }
 
 fn zero_counts() -> VarDictionary {

@@ -1,7 +1,7 @@
 //! Conversions between Godot values and the plain Rust types of the sweep:
 //! arguments read and checked, Dictionaries built.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use godot::classes::Engine;
 use godot::prelude::*;
@@ -10,6 +10,7 @@ use crate::background::SweepOutcome;
 use crate::location::climbs_out_of_godot_tree;
 use crate::options::{parse_options, CallOptions, OptionError, OptionKey, OptionValue};
 use crate::sweep::{SweepCounts, SweepOptions, SweepReport};
+use crate::uv_cache_dir::Resolution;
 
 /// Why an argument was refused before anything was swept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,12 +108,42 @@ pub fn report_to_dictionary(report: &SweepReport) -> VarDictionary {
 }
 
 /// `{calls, builds_root, rule}`: what the last live sweep looked at.
-pub fn live_sweep_dictionary(calls: u64, builds_root: &str, rule: &str) -> VarDictionary {
+pub fn live_sweep_dictionary(calls: u64, resolutions: &[Resolution]) -> VarDictionary {
     let mut dict = VarDictionary::new();
     dict.set("calls", to_int(calls));
-    dict.set("builds_root", &GString::from(builds_root));
-    dict.set("rule", &GString::from(rule));
+    if let Some(own) = resolutions.first() {
+        dict.set("builds_root", &GString::from(&root_text(own.builds_root.as_deref())));
+        dict.set("rule", &GString::from(&own.rule));
+    }
+    let roots: Array<VarDictionary> = resolutions
+        .iter()
+        .filter_map(|resolution| {
+            let root = resolution.builds_root.as_deref()?;
+            let mut entry = VarDictionary::new();
+            entry.set("builds_root", &GString::from(&root_text(Some(root))));
+            entry.set("rule", &GString::from(&resolution.rule));
+            Some(entry)
+        })
+        .collect();
+    dict.set("roots", &roots);
     dict
+}
+
+/// One swept directory of `purge_stale_builds_report`'s `roots`:
+/// `{builds_root, rule, scanned, renamed, deleted, remaining}`.
+pub fn root_dictionary(root: &Path, rule: &str, counts: &SweepCounts) -> VarDictionary {
+    let mut dict = VarDictionary::new();
+    dict.set("builds_root", &GString::from(&root_text(Some(root))));
+    dict.set("rule", &GString::from(rule));
+    for (key, value) in counts_to_dictionary(counts).iter_shared() {
+        dict.set(&key, &value);
+    }
+    dict
+}
+
+/// A directory as the reports show it; `""` for none.
+pub fn root_text(root: Option<&Path>) -> String {
+    root.map(|path| path.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// The full report Dictionary of a sweep's outcome: the report of a sweep,

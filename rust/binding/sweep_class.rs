@@ -35,10 +35,14 @@ pub struct McpUvCacheSweep {
     emitted: bool,
 }
 
-/// A sweep still to be observed, with what is needed to report it.
+/// A sweep still to be observed, with what is needed to report it: the
+/// directory being swept, those still to sweep after it (one at a time, so
+/// two caches never share the disk at once), and the counts so far.
 struct Running {
     sweep: BackgroundSweep,
     root: PathBuf,
+    next_roots: Vec<PathBuf>,
+    counts: SweepCounts,
     options: CallOptions,
 }
 
@@ -83,8 +87,25 @@ impl McpUvCacheSweep {
 impl McpUvCacheSweep {
     /// Starts sweeping `root` on a worker thread and arms the frame poll.
     pub fn start(root: PathBuf, options: CallOptions) -> Gd<McpUvCacheSweep> {
+        Self::start_each(vec![root], options)
+    }
+
+    /// Sweeps each of `roots` in turn on a worker thread, and reports their
+    /// counts summed; with no root, [`McpUvCacheSweep::zeros`].
+    pub fn start_each(roots: Vec<PathBuf>, options: CallOptions) -> Gd<McpUvCacheSweep> {
+        let mut roots = roots.into_iter();
+        let Some(root) = roots.next() else {
+            return Self::zeros();
+        };
         let sweep = BackgroundSweep::start(root.clone(), options.sweep.clone());
-        Self::with_task(Some(Running { sweep, root, options }), None)
+        let running = Running {
+            sweep,
+            root,
+            next_roots: roots.collect(),
+            counts: SweepCounts::default(),
+            options,
+        };
+        Self::with_task(Some(running), None)
     }
 
     /// A sweep that is over before it began, with all-zero counts (nothing to
@@ -104,8 +125,9 @@ impl McpUvCacheSweep {
         sweep
     }
 
-    /// Moves a finished worker's outcome into `result`, telling the Output.
-    /// Called on the main thread only.
+    /// Tells the Output about a finished worker's outcome and starts the
+    /// next directory's sweep; after the last, moves the summed counts into
+    /// `result`. Called on the main thread only.
     fn observe(&mut self) {
         if self.result.is_some() {
             return;
@@ -117,9 +139,14 @@ impl McpUvCacheSweep {
             return;
         };
         tell(&running.root, outcome, &running.options);
-        let counts = outcome.counts();
-        self.result = Some(counts_to_dictionary(&counts));
-        self.task = None;
+        running.counts += outcome.counts();
+        if running.next_roots.is_empty() {
+            self.result = Some(counts_to_dictionary(&running.counts));
+            self.task = None;
+        } else {
+            running.root = running.next_roots.remove(0);
+            running.sweep = BackgroundSweep::start(running.root.clone(), running.options.sweep.clone());
+        }
     }
 
     /// If the sweep is over and `finished` not yet emitted, marks it emitted
