@@ -6,9 +6,9 @@
 #   tests/run.sh --drop-builds [STAGE...]
 #                             the same, removing each cargo build directory
 #                             under target/ once no later stage uses it: a
-#                             full run then needs about 3 GB of disk at its
-#                             peak instead of about 9 (.ci/run uses it; the
-#                             next run builds them again)
+#                             fresh clone's full run then peaks at about 3.3
+#                             GB (.ci/run uses it; the next run builds them
+#                             again)
 #
 # cargo       cargo test: the sweep engine on a real filesystem, every rule.
 # root        As root only: the permission tests again as an unprivileged
