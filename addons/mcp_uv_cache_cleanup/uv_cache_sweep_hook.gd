@@ -5,9 +5,12 @@ extends RefCounted
 ##
 ##     McpUvCacheSweepHook.after_server_stop()
 ##
-## Sweeps uv's build cache (on Windows: %LOCALAPPDATA%\uv\cache\builds-v0) with
-## the native McpUvCacheCleanup and prints one summary line to the Output when
-## anything was swept or remains. Two project settings choose how:
+## Sweeps uv's build caches with the native McpUvCacheCleanup, as
+## purge_stale_builds() does (on Windows: the cache of the editor's
+## environment and uv's default one, %LOCALAPPDATA%\uv\cache\builds-v0, which
+## godot-ai 4's isolated server uses; each once), and prints one summary line
+## to the Output for each that had anything swept or remaining. Two project
+## settings choose how:
 ##
 ## - mcp_uv_cache_cleanup/sweep/mode: "async" (default: on a worker thread,
 ##   the editor never waits) or "sync" (returns when done);
@@ -28,23 +31,27 @@ const DEFAULT_MIN_AGE_SEC := 30
 const NATIVE_CLASS := &"McpUvCacheCleanup"
 
 
-## Sweeps the cache. Returns the McpUvCacheSweep (async mode; it emits
-## `finished(result)`), the result Dictionary (sync mode), or null when there
-## is nothing to sweep on this system or the native class is not registered.
-## `builds_root` overrides the cache directory (tests use it).
+## Sweeps the caches. Returns the McpUvCacheSweep (async mode; it emits
+## `finished(result)`, the counts summed), the result Dictionary (sync mode),
+## or null when there is nothing to sweep on this system or the native class
+## is not registered. `builds_root` sweeps that one directory instead (tests
+## use it).
 static func after_server_stop(builds_root: String = "") -> Variant:
 	if not ClassDB.class_exists(NATIVE_CLASS):
 		return null
 	var native: Object = ClassDB.instantiate(NATIVE_CLASS)
-	var root := builds_root
-	if root.is_empty():
-		root = str(native.call("stale_builds_root"))
-	if root.is_empty():
-		return null
 	var options := {"min_age_sec": get_min_age_sec(), "log_summary": true}
-	if get_mode() == MODE_SYNC:
-		return native.call("purge_directory_with", root, options)
-	return native.call("purge_directory_async_with", root, options)
+	var sync := get_mode() == MODE_SYNC
+	if builds_root.is_empty():
+		var roots: PackedStringArray = native.call("stale_builds_roots")
+		if roots.is_empty():
+			return null
+		if sync:
+			return native.call("purge_stale_builds_with", options)
+		return native.call("purge_stale_builds_async_with", options)
+	if sync:
+		return native.call("purge_directory_with", builds_root, options)
+	return native.call("purge_directory_async_with", builds_root, options)
 
 
 ## The sweep mode from the project settings: "async" unless set to "sync".

@@ -48,6 +48,11 @@ func test_options_that_are_not_a_dictionary_are_refused() -> void:
 		expect_error(PREFIX % ["purge_directory_async_with", why])
 		var sweep := McpUvCacheCleanup.purge_directory_async_with(root, case[0])
 		expect_eq(await finished(sweep), counts(0, 0, 0, 0), why)
+		expect_error(PREFIX % ["purge_stale_builds_with", why])
+		expect_eq(McpUvCacheCleanup.purge_stale_builds_with(case[0]), counts(0, 0, 0, 0), why)
+		expect_error(PREFIX % ["purge_stale_builds_async_with", why])
+		var live := McpUvCacheCleanup.purge_stale_builds_async_with(case[0])
+		expect_eq(await finished(live), counts(0, 0, 0, 0), "live, async: " + why)
 	expect_eq(FsUtil.list_tree(root), before, "tree unchanged")
 
 

@@ -360,6 +360,41 @@ func test_uv_cache_dir_and_uvs_default_cache_are_both_swept() -> void:
 	expect_eq(toml_left, PackedStringArray([".tmpToml"]), "the uv.toml cache untouched")
 
 
+## Puts UV_CACHE_DIR back as it was ("": unset).
+func _restore_uv_cache_dir(saved: String) -> void:
+	if saved.is_empty():
+		OS.unset_environment("UV_CACHE_DIR")
+	else:
+		OS.set_environment("UV_CACHE_DIR", saved)
+
+
+func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
+	var default_root := _live_builds_root()
+	if default_root.is_empty():
+		return
+	var base := ProjectSettings.globalize_path(scratch("uv_cache_dir_hook"))
+	var root := base.path_join("uv-elsewhere/builds-v0")
+	var saved_mode: Variant = ProjectSettings.get_setting(Hook.SETTING_MODE)
+	var saved_age: Variant = ProjectSettings.get_setting(Hook.SETTING_MIN_AGE_SEC)
+	# The fixture is brand new and Wine cannot back-date it: no minimum age.
+	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, 0)
+	var saved_env := OS.get_environment("UV_CACHE_DIR")
+	OS.set_environment("UV_CACHE_DIR", root.get_base_dir().replace("/", "\\"))
+	for mode in ["sync", "async"]:
+		_fill_live_cache(root)
+		FsUtil.make_venv(default_root.path_join(".tmpDefault"))
+		ProjectSettings.set_setting(Hook.SETTING_MODE, mode)
+		var result: Variant = Hook.after_server_stop()
+		if result is McpUvCacheSweep:
+			result = await finished(result)
+		expect_eq(result, counts(3, 3, 4, 0), mode + " hook: both caches, summed")
+		_expect_survivors(root, mode + " hook")
+		expect_eq(FsUtil.names_in(default_root), PackedStringArray(), mode + " hook: default cache")
+	_restore_uv_cache_dir(saved_env)
+	ProjectSettings.set_setting(Hook.SETTING_MODE, saved_mode)
+	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, saved_age)
+
+
 func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
 	var default_root := _live_builds_root()
 	if default_root.is_empty():
@@ -369,9 +404,10 @@ func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
 	var root := cache.path_join("builds-v0")
 	_fill_live_cache(root)
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
+	var saved_env := OS.get_environment("UV_CACHE_DIR")
 	OS.set_environment("UV_CACHE_DIR", cache.replace("/", "\\"))
 	var sweep := McpUvCacheCleanup.purge_stale_builds_async()
-	OS.unset_environment("UV_CACHE_DIR")
+	_restore_uv_cache_dir(saved_env)
 	var result := await finished(sweep)
 	expect_eq(result, counts(3, 3, 4, 0), "purge_stale_builds_async: both, summed")
 	_expect_survivors(root, "async UV_CACHE_DIR")

@@ -48,11 +48,20 @@ impl McpUvCacheCleanup {
     #[func]
     fn purge_stale_builds() -> VarDictionary {
         guarded("purge_stale_builds", zero_counts, || {
-            let mut total = SweepCounts::default();
-            for root in live_builds_roots() {
-                total += sweep_and_tell(&root, &drop_in_options()).counts();
+            counts_to_dictionary(&sweep_live_caches(&drop_in_options()))
+        })
+    }
+
+    /// `purge_stale_builds` with the options of `purge_directory_with`. A
+    /// bad `options` is reported with `push_error` naming the key, and
+    /// nothing is touched (zeros).
+    #[func]
+    fn purge_stale_builds_with(options: Variant) -> VarDictionary {
+        guarded("purge_stale_builds_with", zero_counts, || {
+            match checked("purge_stale_builds_with", options_argument(&options)) {
+                Some(options) => counts_to_dictionary(&sweep_live_caches(&options)),
+                None => zero_counts(),
             }
-            counts_to_dictionary(&total)
         })
     }
 
@@ -193,6 +202,20 @@ impl McpUvCacheCleanup {
         })
     }
 
+    /// `purge_stale_builds_with` on a worker thread. Bad options are reported
+    /// at once and the returned sweep finishes with zeros.
+    #[func]
+    fn purge_stale_builds_async_with(options: Variant) -> Gd<McpUvCacheSweep> {
+        guarded(
+            "purge_stale_builds_async_with",
+            McpUvCacheSweep::zeros,
+            || match checked("purge_stale_builds_async_with", options_argument(&options)) {
+                Some(options) => McpUvCacheSweep::start_each(live_builds_roots(), options),
+                None => McpUvCacheSweep::zeros(),
+            },
+        )
+    }
+
     /// `purge_directory` on a worker thread; see `purge_stale_builds_async`.
     #[func]
     fn purge_directory_async(builds_root: Variant) -> Gd<McpUvCacheSweep> {
@@ -304,6 +327,16 @@ fn checked<T>(method: &str, argument: Result<T, ArgumentError>) -> Option<T> {
 
 fn root_and_options(builds_root: &Variant, options: &Variant) -> Result<(PathBuf, CallOptions), ArgumentError> {
     Ok((root_argument(builds_root)?, options_argument(options)?))
+}
+
+/// Sweeps every live cache on this thread, one after the other, telling the
+/// Output about each; the counts summed.
+fn sweep_live_caches(options: &CallOptions) -> SweepCounts {
+    let mut total = SweepCounts::default();
+    for root in live_builds_roots() {
+        total += sweep_and_tell(&root, options).counts();
+    }
+    total
 }
 
 /// Sweeps on this thread and tells the Output; the counts, zeros when the
