@@ -100,9 +100,10 @@ pub fn resolve_for_this_process(os_name: &str) -> Resolution {
 /// `env` resolves ([`resolve`]: what the `uvx` this process starts uses),
 /// then uv's default one, as a `uvx --isolated --no-config` started without
 /// [`DEFAULT_CACHE_UNSET`] resolves it (godot-ai 4's server). The second is
-/// left out when it is the first's directory or resolves to nothing; its
-/// rule says which server uses it (`"uv default: LOCALAPPDATA"`), and its
-/// warnings are only those the first did not give already.
+/// left out when it is the first's directory or resolves to nothing (so any
+/// warning it shares with the first, which comes from a fallback both take,
+/// is never given twice); its rule says which server uses it (`"uv default:
+/// LOCALAPPDATA"`).
 pub fn resolve_every_cache(env: &UvEnvironment) -> Vec<Resolution> {
     let own = resolve(env);
     let without_configuration = |name: &str| match name {
@@ -120,17 +121,20 @@ pub fn resolve_every_cache(env: &UvEnvironment) -> Vec<Resolution> {
     if default.builds_root.is_none() || default.builds_root == own.builds_root {
         return vec![own];
     }
-    let warnings = default
-        .warnings
-        .into_iter()
-        .filter(|warning| !own.warnings.contains(warning))
-        .collect();
     let default = Resolution {
         rule: format!("{DEFAULT_CACHE_RULE_PREFIX}{}", default.rule),
-        warnings,
         ..default
     };
     vec![own, default]
+}
+
+/// The directories of `resolutions` that are swept, each with its rule, in
+/// order.
+pub fn swept_roots(resolutions: &[Resolution]) -> impl Iterator<Item = (&Path, &str)> {
+    resolutions.iter().filter_map(|resolution| {
+        let root = resolution.builds_root.as_deref()?;
+        Some((root, resolution.rule.as_str()))
+    })
 }
 
 /// [`resolve_every_cache`] for this process (see [`resolve_for_this_process`]).

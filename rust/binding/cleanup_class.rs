@@ -21,7 +21,7 @@ use crate::background::SweepOutcome;
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
-use crate::uv_cache_dir::{resolve_every_cache_for_this_process, Resolution};
+use crate::uv_cache_dir::{resolve_every_cache_for_this_process, swept_roots, Resolution};
 
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
 /// class of the same name (same static methods, same Dictionary keys), plus
@@ -84,8 +84,8 @@ impl McpUvCacheCleanup {
                 let mut roots = Array::<VarDictionary>::new();
                 let mut reports = Vec::new();
                 for (root, rule) in swept_roots(&resolutions) {
-                    let outcome = sweep_and_tell(&root, &report_options());
-                    roots.push(&root_dictionary(&root, rule, &outcome.counts()));
+                    let outcome = sweep_and_tell(root, &report_options());
+                    roots.push(&root_dictionary(root, rule, &outcome.counts()));
                     reports.push(outcome.into_report());
                 }
                 let mut report = report_to_dictionary(&SweepReport::combined(reports));
@@ -187,7 +187,7 @@ impl McpUvCacheCleanup {
     fn stale_builds_roots() -> PackedStringArray {
         guarded("stale_builds_roots", PackedStringArray::new, || {
             swept_roots(&live_resolutions())
-                .map(|(root, _)| GString::from(&root_text(Some(&root))))
+                .map(|(root, _)| GString::from(&root_text(Some(root))))
                 .collect()
         })
     }
@@ -265,15 +265,9 @@ fn live_resolutions() -> Vec<Resolution> {
 
 /// The live builds directories to sweep now (see [`resolve_live_sweep`]).
 fn live_builds_roots() -> Vec<PathBuf> {
-    swept_roots(&resolve_live_sweep()).map(|(root, _)| root).collect()
-}
-
-/// The directories of `resolutions` that are swept, each with its rule.
-fn swept_roots(resolutions: &[Resolution]) -> impl Iterator<Item = (PathBuf, &str)> {
-    resolutions.iter().filter_map(|resolution| {
-        let root = resolution.builds_root.clone()?;
-        Some((root, resolution.rule.as_str()))
-    })
+    swept_roots(&resolve_live_sweep())
+        .map(|(root, _)| root.to_path_buf())
+        .collect()
 }
 
 /// Resolves where a live sweep goes now, reports the resolutions' warnings

@@ -10,7 +10,7 @@ use crate::background::SweepOutcome;
 use crate::location::climbs_out_of_godot_tree;
 use crate::options::{parse_options, CallOptions, OptionError, OptionKey, OptionValue};
 use crate::sweep::{SweepCounts, SweepOptions, SweepReport};
-use crate::uv_cache_dir::Resolution;
+use crate::uv_cache_dir::{swept_roots, Resolution};
 
 /// Why an argument was refused before anything was swept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -115,15 +115,8 @@ pub fn live_sweep_dictionary(calls: u64, resolutions: &[Resolution]) -> VarDicti
         dict.set("builds_root", &GString::from(&root_text(own.builds_root.as_deref())));
         dict.set("rule", &GString::from(&own.rule));
     }
-    let roots: Array<VarDictionary> = resolutions
-        .iter()
-        .filter_map(|resolution| {
-            let root = resolution.builds_root.as_deref()?;
-            let mut entry = VarDictionary::new();
-            entry.set("builds_root", &GString::from(&root_text(Some(root))));
-            entry.set("rule", &GString::from(&resolution.rule));
-            Some(entry)
-        })
+    let roots: Array<VarDictionary> = swept_roots(resolutions)
+        .map(|(root, rule)| root_entry(root, rule))
         .collect();
     dict.set("roots", &roots);
     dict
@@ -132,12 +125,18 @@ pub fn live_sweep_dictionary(calls: u64, resolutions: &[Resolution]) -> VarDicti
 /// One swept directory of `purge_stale_builds_report`'s `roots`:
 /// `{builds_root, rule, scanned, renamed, deleted, remaining}`.
 pub fn root_dictionary(root: &Path, rule: &str, counts: &SweepCounts) -> VarDictionary {
-    let mut dict = VarDictionary::new();
-    dict.set("builds_root", &GString::from(&root_text(Some(root))));
-    dict.set("rule", &GString::from(rule));
+    let mut dict = root_entry(root, rule);
     for (key, value) in counts_to_dictionary(counts).iter_shared() {
         dict.set(&key, &value);
     }
+    dict
+}
+
+/// `{builds_root, rule}` of one swept directory.
+fn root_entry(root: &Path, rule: &str) -> VarDictionary {
+    let mut dict = VarDictionary::new();
+    dict.set("builds_root", &GString::from(&root_text(Some(root))));
+    dict.set("rule", &GString::from(rule));
     dict
 }
 
