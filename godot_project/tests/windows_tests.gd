@@ -268,6 +268,14 @@ func test_a_path_longer_than_max_path_is_removed() -> void:
 ## Runs `body` with the environment variables of `overrides` set ("" unsets
 ## one), then puts every one back as it was.
 func _with_environment(overrides: Dictionary, body: Callable) -> void:
+	var saved := _set_environment(overrides)
+	body.call()
+	_restore_environment(saved)
+
+
+## Sets the environment variables of `overrides` ("" unsets one); returns
+## what they were, for `_restore_environment` (for tests that await between).
+func _set_environment(overrides: Dictionary) -> Dictionary:
 	var saved := {}
 	for name in overrides:
 		saved[name] = OS.get_environment(name) if OS.has_environment(name) else null
@@ -275,7 +283,11 @@ func _with_environment(overrides: Dictionary, body: Callable) -> void:
 			OS.unset_environment(name)
 		else:
 			OS.set_environment(name, overrides[name])
-	body.call()
+	return saved
+
+
+## Puts back the variables `_set_environment` saved (null: unset).
+func _restore_environment(saved: Dictionary) -> void:
 	for name in saved:
 		if saved[name] == null:
 			OS.unset_environment(name)
@@ -360,14 +372,6 @@ func test_uv_cache_dir_and_uvs_default_cache_are_both_swept() -> void:
 	expect_eq(toml_left, PackedStringArray([".tmpToml"]), "the uv.toml cache untouched")
 
 
-## Puts UV_CACHE_DIR back as it was ("": unset).
-func _restore_uv_cache_dir(saved: String) -> void:
-	if saved.is_empty():
-		OS.unset_environment("UV_CACHE_DIR")
-	else:
-		OS.set_environment("UV_CACHE_DIR", saved)
-
-
 func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
 	var default_root := _live_builds_root()
 	if default_root.is_empty():
@@ -378,8 +382,9 @@ func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
 	var saved_age: Variant = ProjectSettings.get_setting(Hook.SETTING_MIN_AGE_SEC)
 	# The fixture is brand new and Wine cannot back-date it: no minimum age.
 	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, 0)
-	var saved_env := OS.get_environment("UV_CACHE_DIR")
-	OS.set_environment("UV_CACHE_DIR", root.get_base_dir().replace("/", "\\"))
+	var saved_env := _set_environment(
+		_uv_environment({"UV_CACHE_DIR": root.get_base_dir().replace("/", "\\")})
+	)
 	for mode in ["sync", "async"]:
 		_fill_live_cache(root)
 		FsUtil.make_venv(default_root.path_join(".tmpDefault"))
@@ -390,7 +395,7 @@ func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
 		expect_eq(result, counts(3, 3, 4, 0), mode + " hook: both caches, summed")
 		_expect_survivors(root, mode + " hook")
 		expect_eq(FsUtil.names_in(default_root), PackedStringArray(), mode + " hook: default cache")
-	_restore_uv_cache_dir(saved_env)
+	_restore_environment(saved_env)
 	ProjectSettings.set_setting(Hook.SETTING_MODE, saved_mode)
 	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, saved_age)
 
@@ -404,10 +409,9 @@ func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
 	var root := cache.path_join("builds-v0")
 	_fill_live_cache(root)
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
-	var saved_env := OS.get_environment("UV_CACHE_DIR")
-	OS.set_environment("UV_CACHE_DIR", cache.replace("/", "\\"))
+	var saved_env := _set_environment(_uv_environment({"UV_CACHE_DIR": cache.replace("/", "\\")}))
 	var sweep := McpUvCacheCleanup.purge_stale_builds_async()
-	_restore_uv_cache_dir(saved_env)
+	_restore_environment(saved_env)
 	var result := await finished(sweep)
 	expect_eq(result, counts(3, 3, 4, 0), "purge_stale_builds_async: both, summed")
 	_expect_survivors(root, "async UV_CACHE_DIR")
