@@ -114,6 +114,13 @@ impl BackgroundSweep {
         self.outcome.as_ref()
     }
 
+    /// The outcome, once the sweep is over, moved out (later calls give
+    /// `None`); `None` while it runs. Never blocks.
+    pub fn take_outcome(&mut self) -> Option<SweepOutcome> {
+        self.poll();
+        self.outcome.take()
+    }
+
     /// Waits for the sweep to end and returns its outcome.
     pub fn wait(&mut self) -> &SweepOutcome {
         if let Some(worker) = self.worker.take() {

@@ -16,6 +16,7 @@
 //! - `error`: the error type and the capped error log;
 //! - `options`: the options Dictionary, checked;
 //! - [`background`]: a sweep on a worker thread;
+//! - [`claim`]: one sweep at a time per builds directory;
 //! - `panic_guard`: turns a panic into a value before it can reach Godot;
 //! - [`startup`]: on load, register the classes or stand aside, by the rules
 //!   of [`script_conflict`] (a project script already declares the class
@@ -27,7 +28,7 @@
 //!
 //! What is public is what the tests and benchmarks (`tests/`, `benches/`)
 //! call without Godot: [`sweep()`] and its types, re-exported here, and the
-//! modules whose rules they check one by one (`background`, `known_folder`,
+//! modules whose rules they check one by one (`background`, `claim`, `known_folder`,
 //! `liveness`, `names`, `remove`, `script_conflict`, `startup`,
 //! `uv_cache_dir`). The rest is `pub(crate)`, reached only through those.
 //! No other crate builds on this one: it ships as a Godot extension.
@@ -36,9 +37,12 @@
 //! dependencies covers, each call with its `SAFETY` note: the system calls
 //! of [`known_folder`] (`SHGetKnownFolderPath`), of the process check's
 //! Windows and macOS readers (Tool Help; libproc and sysctl), and the raw
-//! GDExtension calls of `binding/entry.rs`, where gdext is not initialised.
+//! GDExtension calls of `binding/entry.rs`, where gdext is not initialised,
+//! and the shims of `binding/class_filter.rs`, which stand between gdext and
+//! Godot.
 
 pub mod background;
+pub mod claim;
 pub(crate) mod error;
 pub(crate) mod first_import;
 pub mod known_folder;

@@ -5,7 +5,8 @@
 //! hides a native class"), and every script that preloads it fails with it, so
 //! registering our native class next to an unmodified godot-ai would break the
 //! whole plugin. The extension's entry point asks [`find_conflict`] first and,
-//! on a conflict, registers nothing and says so once (see `binding::entry`).
+//! on a conflict, registers every class but that one and says so once (see
+//! `binding::entry`).
 //!
 //! A conflict is a script file that declares the class *now*: the editor's
 //! global class cache names candidates (any path), godot-ai's known path is
@@ -60,8 +61,9 @@ impl Conflict {
             format!("remove `class_name {NATIVE_CLASS_NAME}` from that script, or rename it")
         };
         format!(
-            "McpUvCacheCleanup (native): {} {STAND_ASIDE_LINE} and that script keeps working. To use the native \
-             sweep, {fix}, then restart Godot.",
+            "McpUvCacheCleanup (native): {} {STAND_ASIDE_LINE} and that script keeps working; the addon's \
+             editor plugin still sweeps natively (McpUvCacheSweep). To make that script's callers sweep \
+             natively too, {fix}, then restart Godot.",
             self.script
         )
     }

@@ -1,5 +1,6 @@
 //! What the extension does when Godot loads it: register its classes, or
-//! stand aside and register none.
+//! stand aside and register all but one (a script declares its name) or none
+//! (a first import).
 //!
 //! The rules are plain Rust over the filesystem and the command line, so
 //! tests run them without Godot; `binding::entry` only asks [`decide`] and
@@ -16,7 +17,8 @@ use crate::script_conflict::{find_conflict, project_dir_of, Conflict};
 pub enum Startup {
     /// Register the classes.
     Register,
-    /// Register nothing, and say why once.
+    /// Say why once, and register every class but the one a script declares
+    /// ([`StandAside::ScriptConflict`]) or none ([`StandAside::FirstImport`]).
     StandAside(StandAside),
     /// An import-only run: register, unless the running editor is loading
     /// the library because it discovered it ([`at_scene_level`]). Godot can
@@ -24,10 +26,12 @@ pub enum Startup {
     DecideAtSceneLevel,
 }
 
-/// Why the extension registers nothing in this run.
+/// Why the extension leaves out some or all of its classes in this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StandAside {
-    /// A project script declares the class name ([`crate::script_conflict`]).
+    /// A project script declares the class name ([`crate::script_conflict`]):
+    /// `McpUvCacheCleanup` is left out, the other classes (`McpUvCacheSweep`,
+    /// through which the addon's editor plugin sweeps) are registered.
     ScriptConflict(Conflict),
     /// An import-only run discovering the extension for the first time
     /// (the `first_import` module); the classes come with the next start.
@@ -49,6 +53,11 @@ impl StandAside {
                  and #123511); the classes are registered from the next start."
             ),
         }
+    }
+
+    /// True if the classes other than `McpUvCacheCleanup` are registered.
+    pub fn registers_other_classes(&self) -> bool {
+        matches!(self, StandAside::ScriptConflict(_))
     }
 
     /// True if the line is a warning: something the user should change. The

@@ -6,14 +6,15 @@
 //! down.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use godot::classes::Os;
 use godot::prelude::*;
 
 use super::convert::{
-    counts_to_dictionary, live_sweep_dictionary, options_argument, outcome_report_dictionary, report_to_dictionary,
-    root_argument, root_dictionary, root_text, ArgumentError,
+    counts_to_dictionary, options_argument, outcome_report_dictionary, report_to_dictionary, root_argument,
+    root_dictionary, root_text, ArgumentError,
+};
+use super::live_caches::{
+    last_live_sweep_dictionary, live_builds_roots, live_resolutions, live_roots_text, resolve_live_sweep,
 };
 use super::outcome::tell;
 use super::sweep_class::McpUvCacheSweep;
@@ -21,7 +22,7 @@ use crate::background::SweepOutcome;
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
-use crate::uv_cache_dir::{resolve_every_cache_for_this_process, swept_roots, Resolution};
+use crate::uv_cache_dir::swept_roots;
 
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
 /// class of the same name (same static methods, same Dictionary keys), plus
@@ -109,13 +110,7 @@ impl McpUvCacheCleanup {
     #[func]
     fn last_stale_builds_sweep() -> VarDictionary {
         guarded("last_stale_builds_sweep", VarDictionary::new, || {
-            let last = LAST_LIVE_SWEEP
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match &*last {
-                Some(sweep) => live_sweep_dictionary(sweep.calls, &sweep.resolutions),
-                None => VarDictionary::new(),
-            }
+            last_live_sweep_dictionary()
         })
     }
 
@@ -185,11 +180,7 @@ impl McpUvCacheCleanup {
     /// where it sweeps none). Says nothing to the Output.
     #[func]
     fn stale_builds_roots() -> PackedStringArray {
-        guarded("stale_builds_roots", PackedStringArray::new, || {
-            swept_roots(&live_resolutions())
-                .map(|(root, _)| GString::from(&root_text(Some(root))))
-                .collect()
-        })
+        guarded("stale_builds_roots", PackedStringArray::new, live_roots_text)
     }
 
     /// `purge_stale_builds` on a worker thread: returns at once with a
@@ -247,45 +238,6 @@ fn guarded<T>(method: &str, fallback: impl FnOnce() -> T, body: impl FnOnce() ->
         godot_error!("McpUvCacheCleanup.{method}: internal error, nothing reported: {message}");
         fallback()
     })
-}
-
-/// What the last live sweep of this process looked at.
-struct LiveSweep {
-    calls: u64,
-    resolutions: Vec<Resolution>,
-}
-
-static LAST_LIVE_SWEEP: Mutex<Option<LiveSweep>> = Mutex::new(None);
-
-/// Where uv's caches are for this process ([`crate::uv_cache_dir`]), from
-/// Godot's OS name: the editor environment's first, never empty.
-fn live_resolutions() -> Vec<Resolution> {
-    resolve_every_cache_for_this_process(&Os::singleton().get_name().to_string())
-}
-
-/// The live builds directories to sweep now (see [`resolve_live_sweep`]).
-fn live_builds_roots() -> Vec<PathBuf> {
-    swept_roots(&resolve_live_sweep())
-        .map(|(root, _)| root.to_path_buf())
-        .collect()
-}
-
-/// Resolves where a live sweep goes now, reports the resolutions' warnings
-/// to the Output and records the call for `last_stale_builds_sweep`.
-fn resolve_live_sweep() -> Vec<Resolution> {
-    let resolutions = live_resolutions();
-    for warning in resolutions.iter().flat_map(|resolution| &resolution.warnings) {
-        godot_warn!("McpUvCacheCleanup: {warning}");
-    }
-    let mut last = LAST_LIVE_SWEEP
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let calls = last.as_ref().map_or(0, |sweep| sweep.calls) + 1;
-    *last = Some(LiveSweep {
-        calls,
-        resolutions: resolutions.clone(),
-    });
-    resolutions
 }
 
 /// The full report of a sweep of `root`, told to the Output.

@@ -10,16 +10,19 @@
 //!
 //! - [`Startup::Register`]: it hands over to gdext's own entry, which
 //!   registers every class as usual;
-//! - [`Startup::StandAside`]: gdext is never initialised, nothing is
-//!   registered, and one line says why ([`crate::startup`]): a warning with
-//!   the fix for a conflicting script, information for a first import. On
-//!   Godot 4.5+ the line is printed when the main loop starts, so the
-//!   editor's Output shows it; on older versions, when the scene level is
-//!   loaded.
+//! - [`Startup::StandAside`] for a script conflict: gdext registers every
+//!   class but `McpUvCacheCleanup` ([`super::class_filter`]), so the editor
+//!   plugin still sweeps through `McpUvCacheSweep`, and one warning says why;
+//! - [`Startup::StandAside`] for a first import: gdext is never initialised,
+//!   nothing is registered, and one line says why.
 //!
-//! This is the binding's only `unsafe` code outside gdext's macros: the few
-//! raw GDExtension interface calls the stand-aside path needs, because gdext
-//! itself is not initialised there.
+//! The line is printed when the main loop starts on Godot 4.5+, so the
+//! editor's Output shows it; on older versions, when the scene level is
+//! loaded ([`crate::startup`] words it).
+//!
+//! This is the binding's only `unsafe` code outside gdext's macros and the
+//! class filter: the few raw GDExtension interface calls the stand-aside path
+//! needs, because gdext itself is not initialised there.
 
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::PathBuf;
@@ -28,6 +31,7 @@ use std::sync::OnceLock;
 use godot::prelude::*;
 use godot::sys;
 
+use super::class_filter;
 use crate::panic_guard;
 use crate::startup::{at_scene_level, decide, StandAside, Startup};
 
@@ -92,6 +96,10 @@ pub unsafe extern "C" fn gdext_rust_init(
     match startup {
         // SAFETY: forwarded unchanged from Godot.
         Startup::Register => unsafe { mcp_uv_cache_cleanup_gdext_init(get_proc_address, library, init) },
+        // SAFETY: as above.
+        Startup::StandAside(reason) if reason.registers_other_classes() => unsafe {
+            register_all_but_cleanup_class(get_proc_address, library, init, &reason)
+        },
         // SAFETY: as above.
         Startup::StandAside(reason) => unsafe { stand_aside(get_proc_address, library, init, &reason) },
         // SAFETY: as above.
@@ -186,8 +194,75 @@ unsafe fn stand_aside(
     init: *mut sys::GDExtensionInitialization,
     reason: &StandAside,
 ) -> sys::GDExtensionBool {
+    // SAFETY: forwarded unchanged from Godot.
+    unsafe {
+        prepare_announcement(get_proc_address, library, reason);
+        *init = sys::GDExtensionInitialization {
+            minimum_initialization_level: sys::GDEXTENSION_INITIALIZATION_SCENE,
+            userdata: std::ptr::null_mut(),
+            initialize: Some(stand_aside_initialize),
+            deinitialize: Some(stand_aside_deinitialize),
+        };
+    }
+    1
+}
+
+/// Loads through gdext's entry with every class but `McpUvCacheCleanup`
+/// ([`class_filter`]), and prints the reason's line once, as
+/// [`stand_aside`] does.
+unsafe fn register_all_but_cleanup_class(
+    get_proc_address: sys::GDExtensionInterfaceGetProcAddress,
+    library: sys::GDExtensionClassLibraryPtr,
+    init: *mut sys::GDExtensionInitialization,
+    reason: &StandAside,
+) -> sys::GDExtensionBool {
+    class_filter::use_godot_get_proc_address(get_proc_address);
+    // SAFETY: gdext gets Godot's library and `init`, and a get_proc_address
+    // that answers Godot's functions or shims of the same signatures.
+    let loaded = unsafe {
+        mcp_uv_cache_cleanup_gdext_init(
+            Some(class_filter::get_proc_address_without_cleanup_class),
+            library,
+            init,
+        )
+    };
+    if loaded == 0 {
+        return loaded;
+    }
+    // SAFETY: Godot's pointers; gdext filled `init`, which Godot gave us.
+    unsafe {
+        prepare_announcement(get_proc_address, library, reason);
+        let _ = GDEXT_CALLBACKS.set(((*init).initialize, (*init).deinitialize));
+        (*init).initialize = Some(initialize_and_announce);
+    }
+    loaded
+}
+
+/// gdext's `initialize`, then the stand-aside line at the scene level.
+unsafe extern "C" fn initialize_and_announce(userdata: *mut c_void, level: sys::GDExtensionInitializationLevel) {
+    if let Some(initialize) = GDEXT_CALLBACKS.get().and_then(|&(initialize, _)| initialize) {
+        // SAFETY: gdext's callback, with Godot's arguments.
+        unsafe { initialize(userdata, level) };
+    }
+    // SAFETY: reads statics set before Godot calls this.
+    unsafe { stand_aside_initialize(std::ptr::null_mut(), level) };
+}
+
+/// The library pointer, kept (as an address) to register the main-loop
+/// callbacks with.
+static LIBRARY: OnceLock<usize> = OnceLock::new();
+
+/// Keeps what printing `reason`'s line once needs: the line, Godot's
+/// `print_warning` when it is a warning, and `register_main_loop_callbacks`
+/// when this Godot has it.
+unsafe fn prepare_announcement(
+    get_proc_address: sys::GDExtensionInterfaceGetProcAddress,
+    library: sys::GDExtensionClassLibraryPtr,
+    reason: &StandAside,
+) {
     let message = reason.message().replace('\0', " ");
     let _ = STAND_ASIDE_MESSAGE.set(CString::new(message).expect("NULs replaced"));
+    let _ = LIBRARY.set(library as usize);
     // SAFETY: the names are interface functions with these signatures.
     unsafe {
         if reason.is_warning() {
@@ -205,26 +280,25 @@ unsafe fn stand_aside(
             None
         };
         let _ = REGISTER_MAIN_LOOP_CALLBACKS.set(main_loop_callbacks);
-        *init = sys::GDExtensionInitialization {
-            minimum_initialization_level: sys::GDEXTENSION_INITIALIZATION_SCENE,
-            userdata: library.cast::<c_void>(),
-            initialize: Some(stand_aside_initialize),
-            deinitialize: Some(stand_aside_deinitialize),
-        };
     }
-    1
 }
 
 /// At the scene level: print now, or when the main loop starts (4.5+), so
 /// that the editor's Output, which does not exist yet, shows the line.
-unsafe extern "C" fn stand_aside_initialize(userdata: *mut c_void, level: sys::GDExtensionInitializationLevel) {
+unsafe extern "C" fn stand_aside_initialize(_userdata: *mut c_void, level: sys::GDExtensionInitializationLevel) {
     if level != sys::GDEXTENSION_INITIALIZATION_SCENE {
         return;
     }
-    match REGISTER_MAIN_LOOP_CALLBACKS.get().copied().flatten() {
-        // SAFETY: `userdata` is the library pointer given to the entry point;
-        // the callbacks are a static, as Godot keeps the pointer.
-        Some(register) => unsafe { register(userdata.cast(), &raw const STAND_ASIDE_CALLBACKS) },
+    let library = LIBRARY.get().copied();
+    match REGISTER_MAIN_LOOP_CALLBACKS.get().copied().flatten().zip(library) {
+        // SAFETY: the library pointer given to the entry point; the callbacks
+        // are a static, as Godot keeps the pointer.
+        Some((register, library)) => unsafe {
+            register(
+                library as sys::GDExtensionClassLibraryPtr,
+                &raw const STAND_ASIDE_CALLBACKS,
+            )
+        },
         // SAFETY: no arguments; reads statics set before this runs.
         None => unsafe { print_stand_aside_message() },
     }

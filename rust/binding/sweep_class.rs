@@ -17,12 +17,14 @@ use godot::classes::object::ConnectFlags;
 use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
 
-use super::convert::counts_to_dictionary;
+use super::convert::{counts_to_dictionary, options_argument, report_to_dictionary, root_argument, root_text};
+use super::live_caches::live_roots_text;
 use super::outcome::tell;
 use crate::background::BackgroundSweep;
+use crate::claim::{claim_each, RootClaim};
 use crate::options::CallOptions;
 use crate::panic_guard;
-use crate::sweep::SweepCounts;
+use crate::sweep::{SweepCounts, SweepReport};
 
 /// A sweep running in the background. Get one from
 /// `McpUvCacheCleanup.purge_directory_async()` and friends.
@@ -32,6 +34,10 @@ pub struct McpUvCacheSweep {
     base: Base<RefCounted>,
     task: Option<Running>,
     result: Option<VarDictionary>,
+    /// The full report, for sweeps from `start_sweeps`, once over.
+    report: Option<VarDictionary>,
+    /// Directories left out because another sweep held them.
+    busy: Vec<PathBuf>,
     emitted: bool,
 }
 
@@ -44,6 +50,11 @@ struct Running {
     next_roots: Vec<PathBuf>,
     counts: SweepCounts,
     options: CallOptions,
+    /// Each finished directory's report, kept for `get_report` when asked.
+    /// Such a sweep tells the Output nothing: its caller reports.
+    reports: Option<Vec<(PathBuf, SweepReport)>>,
+    /// The directories this sweep holds; released when it ends.
+    _claims: Vec<RootClaim>,
 }
 
 #[godot_api]
@@ -67,6 +78,67 @@ impl McpUvCacheSweep {
     fn get_result(&mut self) -> VarDictionary {
         self.observe();
         self.result.clone().unwrap_or_default()
+    }
+
+    /// The full report once the sweep is over, for a sweep from
+    /// `start_sweeps`: the four counts plus `files_removed`, `bytes_freed`,
+    /// `elapsed_usec`, `errors`, `live` and `liveness` (as
+    /// `McpUvCacheCleanup.purge_directory_report`), summed; `roots`, one such
+    /// Dictionary per directory swept with its `builds_root`; and `busy`, the
+    /// directories left out because another sweep was on them. An empty
+    /// Dictionary while it runs, and for other sweeps. Never blocks.
+    #[func]
+    fn get_report(&mut self) -> VarDictionary {
+        self.observe();
+        self.report.clone().unwrap_or_default()
+    }
+
+    /// Sweeps each of `builds_roots` (Strings, as `purge_directory`'s
+    /// `builds_root`) in turn on a worker thread, with `options` (as
+    /// `purge_directory_with`'s), and reports through `finished`, `get_result`
+    /// and `get_report` (bytes are measured). A directory that another sweep
+    /// started this way is still on is left out and named in the report's
+    /// `busy`: two never share a cache. It prints nothing to the Output (its
+    /// caller reports; `log_summary` is ignored). Bad arguments are reported
+    /// with `push_error` and the sweep finishes with zeros. This class is
+    /// registered even where a project script declares `McpUvCacheCleanup`,
+    /// so the addon's editor plugin sweeps through it.
+    #[func]
+    fn start_sweeps(builds_roots: PackedStringArray, options: Variant) -> Gd<McpUvCacheSweep> {
+        let started = panic_guard::catch(|| {
+            let roots: Result<Vec<PathBuf>, _> = builds_roots
+                .as_slice()
+                .iter()
+                .map(|root| root_argument(&root.to_variant()))
+                .collect();
+            match roots.and_then(|roots| Ok((roots, options_argument(&options)?))) {
+                Ok((roots, mut options)) => {
+                    options.sweep.measure_bytes = true;
+                    Self::start_claimed(roots, options)
+                }
+                Err(err) => {
+                    godot_error!("McpUvCacheSweep.start_sweeps: {err}; nothing swept");
+                    Self::with_report(Self::zeros(), Vec::new())
+                }
+            }
+        });
+        started.unwrap_or_else(|message| {
+            godot_error!("McpUvCacheSweep.start_sweeps: internal error, nothing swept: {message}");
+            Self::zeros()
+        })
+    }
+
+    /// Every directory `McpUvCacheCleanup.purge_stale_builds` sweeps, in its
+    /// order: on Windows, the `builds-v0` of the cache of the editor's
+    /// environment and of uv's default cache; empty elsewhere. Says nothing
+    /// to the Output. Registered where `McpUvCacheCleanup` is not (see
+    /// `start_sweeps`).
+    #[func]
+    fn stale_builds_roots() -> PackedStringArray {
+        panic_guard::catch(live_roots_text).unwrap_or_else(|message| {
+            godot_error!("McpUvCacheSweep.stale_builds_roots: internal error: {message}");
+            PackedStringArray::new()
+        })
     }
 
     /// Internal: the per-frame poll that emits `finished`; connected one
@@ -93,6 +165,24 @@ impl McpUvCacheSweep {
     /// Sweeps each of `roots` in turn on a worker thread, and reports their
     /// counts summed; with no root, [`McpUvCacheSweep::zeros`].
     pub fn start_each(roots: Vec<PathBuf>, options: CallOptions) -> Gd<McpUvCacheSweep> {
+        Self::start_running(roots, options, None, Vec::new())
+    }
+
+    /// [`McpUvCacheSweep::start_each`] over the roots no other claimed sweep
+    /// holds, holding them until it ends, and keeping the full report.
+    fn start_claimed(roots: Vec<PathBuf>, options: CallOptions) -> Gd<McpUvCacheSweep> {
+        let claimed = claim_each(roots);
+        let (roots, claims) = claimed.claimed.into_iter().unzip();
+        let sweep = Self::start_running(roots, options, Some(Vec::new()), claims);
+        Self::with_report(sweep, claimed.busy)
+    }
+
+    fn start_running(
+        roots: Vec<PathBuf>,
+        options: CallOptions,
+        reports: Option<Vec<(PathBuf, SweepReport)>>,
+        claims: Vec<RootClaim>,
+    ) -> Gd<McpUvCacheSweep> {
         let mut roots = roots.into_iter();
         let Some(root) = roots.next() else {
             return Self::zeros();
@@ -104,8 +194,23 @@ impl McpUvCacheSweep {
             next_roots: roots.collect(),
             counts: SweepCounts::default(),
             options,
+            reports,
+            _claims: claims,
         };
         Self::with_task(Some(running), None)
+    }
+
+    /// `sweep` with `busy` named in its report; a sweep already over (no
+    /// root left to sweep) gets its report at once.
+    fn with_report(mut sweep: Gd<McpUvCacheSweep>, busy: Vec<PathBuf>) -> Gd<McpUvCacheSweep> {
+        {
+            let mut this = sweep.bind_mut();
+            if this.task.is_none() {
+                this.report = Some(full_report(Vec::new(), &busy));
+            }
+            this.busy = busy;
+        }
+        sweep
     }
 
     /// A sweep that is over before it began, with all-zero counts (nothing to
@@ -119,6 +224,8 @@ impl McpUvCacheSweep {
             base,
             task,
             result,
+            report: None,
+            busy: Vec::new(),
             emitted: false,
         });
         poll_next_frame(sweep.clone());
@@ -135,13 +242,21 @@ impl McpUvCacheSweep {
         let Some(running) = self.task.as_mut() else {
             return;
         };
-        let Some(outcome) = running.sweep.poll() else {
+        let Some(outcome) = running.sweep.take_outcome() else {
             return;
         };
-        tell(&running.root, outcome, &running.options);
+        if running.reports.is_none() {
+            tell(&running.root, &outcome, &running.options);
+        }
         running.counts += outcome.counts();
+        if let Some(reports) = running.reports.as_mut() {
+            reports.push((running.root.clone(), outcome.into_report()));
+        }
         if running.next_roots.is_empty() {
             self.result = Some(counts_to_dictionary(&running.counts));
+            if let Some(reports) = running.reports.take() {
+                self.report = Some(full_report(reports, &self.busy));
+            }
             self.task = None;
         } else {
             running.root = running.next_roots.remove(0);
@@ -160,6 +275,24 @@ impl McpUvCacheSweep {
         self.emitted = true;
         Some(result)
     }
+}
+
+/// The Dictionary of `get_report`: the reports summed, one per root, and the
+/// busy roots.
+fn full_report(reports: Vec<(PathBuf, SweepReport)>, busy: &[PathBuf]) -> VarDictionary {
+    let roots: Array<VarDictionary> = reports
+        .iter()
+        .map(|(root, report)| {
+            let mut dict = report_to_dictionary(report);
+            dict.set("builds_root", &GString::from(&root_text(Some(root))));
+            dict
+        })
+        .collect();
+    let mut dict = report_to_dictionary(&SweepReport::combined(reports.into_iter().map(|(_, report)| report)));
+    dict.set("roots", &roots);
+    let busy: PackedStringArray = busy.iter().map(|root| GString::from(&root_text(Some(root)))).collect();
+    dict.set("busy", &busy);
+    dict
 }
 
 /// Polls `sweep` on the next frame: emits `finished` if it is over, or arms

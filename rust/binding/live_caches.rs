@@ -1,0 +1,71 @@
+//! The caches a live sweep goes to: where uv's caches are for this process
+//! ([`crate::uv_cache_dir`]), and the record of the last such sweep. Both
+//! classes start live sweeps, through here.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use godot::classes::Os;
+use godot::prelude::*;
+
+use super::convert::{live_sweep_dictionary, root_text};
+use crate::uv_cache_dir::{resolve_every_cache_for_this_process, swept_roots, Resolution};
+
+/// What the last live sweep of this process looked at.
+struct LiveSweep {
+    calls: u64,
+    resolutions: Vec<Resolution>,
+}
+
+static LAST_LIVE_SWEEP: Mutex<Option<LiveSweep>> = Mutex::new(None);
+
+/// Where uv's caches are for this process ([`crate::uv_cache_dir`]), from
+/// Godot's OS name: the editor environment's first, never empty.
+pub fn live_resolutions() -> Vec<Resolution> {
+    resolve_every_cache_for_this_process(&Os::singleton().get_name().to_string())
+}
+
+/// The live builds directories to sweep now (see [`resolve_live_sweep`]).
+pub fn live_builds_roots() -> Vec<PathBuf> {
+    swept_roots(&resolve_live_sweep())
+        .map(|(root, _)| root.to_path_buf())
+        .collect()
+}
+
+/// Resolves where a live sweep goes now, reports the resolutions' warnings
+/// to the Output and records the call for `last_stale_builds_sweep`.
+pub fn resolve_live_sweep() -> Vec<Resolution> {
+    let resolutions = live_resolutions();
+    for warning in resolutions.iter().flat_map(|resolution| &resolution.warnings) {
+        godot_warn!("McpUvCacheCleanup: {warning}");
+    }
+    let mut last = LAST_LIVE_SWEEP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let calls = last.as_ref().map_or(0, |sweep| sweep.calls) + 1;
+    *last = Some(LiveSweep {
+        calls,
+        resolutions: resolutions.clone(),
+    });
+    resolutions
+}
+
+/// `{calls, builds_root, rule, roots}` of the last live sweep; `{}` before
+/// the first.
+pub fn last_live_sweep_dictionary() -> VarDictionary {
+    let last = LAST_LIVE_SWEEP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match &*last {
+        Some(sweep) => live_sweep_dictionary(sweep.calls, &sweep.resolutions),
+        None => VarDictionary::new(),
+    }
+}
+
+/// Every directory a live sweep goes to, as the reports show them (empty
+/// where none). Says nothing to the Output.
+pub fn live_roots_text() -> PackedStringArray {
+    swept_roots(&live_resolutions())
+        .map(|(root, _)| GString::from(&root_text(Some(root))))
+        .collect()
+}
