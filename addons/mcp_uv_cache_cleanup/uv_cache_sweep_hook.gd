@@ -21,7 +21,7 @@ extends RefCounted
 ## It names the native classes only at run time, so it compiles and does
 ## nothing (returns null) where the native class is not registered: no library
 ## for this platform, or a project script that declares the same class name
-## (the extension then registers nothing and says so once at start-up).
+## (the extension then leaves that one class out and says so once at start-up).
 
 const SETTING_MODE := "mcp_uv_cache_cleanup/sweep/mode"
 const SETTING_MIN_AGE_SEC := "mcp_uv_cache_cleanup/sweep/min_age_sec"

@@ -18,6 +18,7 @@ const CASES := [
 	"res://tests/boundary_tests.gd",
 	"res://tests/windows_tests.gd",
 	"res://tests/editor_tests.gd",
+	"res://tests/editor_plugin_tests.gd",
 ]
 
 var _passed := 0

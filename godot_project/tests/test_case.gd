@@ -103,6 +103,33 @@ func finished(sweep: Variant) -> Dictionary:
 	return emitted[0]
 
 
+## Waits (frame by frame, up to TIMEOUT_MSEC) for `object` to emit its
+## one-argument signal `signal_name`, and returns the argument; null (and a
+## problem) on time-out.
+func next_emitted(object: Object, signal_name: StringName) -> Variant:
+	var emitted: Array = []
+	var on_emitted := func(argument: Variant) -> void: emitted.append(argument)
+	object.connect(signal_name, on_emitted)
+	var deadline := Time.get_ticks_msec() + TIMEOUT_MSEC
+	while emitted.is_empty() and Time.get_ticks_msec() < deadline:
+		await tree.process_frame
+	object.disconnect(signal_name, on_emitted)
+	if emitted.is_empty():
+		problems.append("no %s within %d ms" % [signal_name, TIMEOUT_MSEC])
+		return null
+	return emitted[0]
+
+
+## The editor plugin node whose script is `script_path`, or null (also
+## outside the editor).
+func editor_plugin_node(script_path: String) -> Node:
+	for node in tree.root.find_children("*", "EditorPlugin", true, false):
+		var script: Script = node.get_script()
+		if script != null and script.resource_path == script_path:
+			return node
+	return null
+
+
 ## Creates a symlink at `at` to `target`; skips the test where links cannot be
 ## made (Windows without Developer Mode, or a Godot without the API).
 func link(target: String, at: String) -> bool:

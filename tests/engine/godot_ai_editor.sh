@@ -8,7 +8,8 @@
 #                                ../shared/godot-ai/addons/godot_ai
 #
 # 1. installed: godot-ai as it ships. Its scripts compile, its plugin enters
-#    the tree, our stand-aside line appears exactly once.
+#    the tree, our stand-aside line appears exactly once, and our own editor
+#    plugin, enabled beside it, sweeps through McpUvCacheSweep and says so.
 # 2. adopted:   our integration file copied over godot-ai's
 #    utils/uv_cache_cleanup.gd, no other edit. godot-ai's own stop and
 #    force-restart code runs against its real Python server (PyPI
@@ -89,6 +90,10 @@ run_stage() {
 }
 
 run_stage installed 1
+# Our own editor plugin, enabled beside godot-ai in that stage, said which
+# native path sweeps.
+expect_line_count "$scratch/installed.log" "sweeping natively through McpUvCacheSweep" 1 \
+    "godot_ai_editor: stage installed"
 cp "$ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
     "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 run_stage adopted 0

@@ -20,6 +20,12 @@
 #    runs inside the editor, editor_tests.gd included (classes registered
 #    with Engine.is_editor_hint(), both purges and an async sweep, every help
 #    page complete), and the editor quits with no error, leak or crash.
+#    editor_plugin_tests.gd enables the addon's own plugin there, sweeps
+#    through it (start, command, periodic look), disables and re-enables it.
+# 3. quit-mid-sweep: the editor again, the addon's plugin enabled with a
+#    cache of 20,000 files to sweep, and the editor told to quit while that
+#    start sweep runs (tests/editor_runner/, --quit-mid-sweep): it quits
+#    with no error, leak or crash, and the plugin says how its sweep ended.
 #
 # The verdict is the log (tests/engine/godot_log.py) and the exit code. Editor
 # settings and caches go to a throwaway XDG home. Prints one SKIPPED line
@@ -72,4 +78,28 @@ enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
 JUDGE_ARGS=()
 run_editor_and_judge "godot_editor: stage editor" "$editor" "$project" "$scratch/editor.log" --editor
 expect_line_count "$scratch/editor.log" "$FIRST_IMPORT_LINE" 0 "godot_editor: stage editor"
-echo "godot_editor: both stages passed, log clean"
+echo "godot_editor: stage editor passed, log clean"
+
+echo "== stage quit-mid-sweep"
+cache="$scratch/quit-cache"
+python3 - "$cache" <<'PY'
+import os, sys
+for d in range(200):
+    package = os.path.join(sys.argv[1], f".tmp{d:04d}", "Lib", "site-packages", "pkg")
+    os.makedirs(package)
+    for f in range(100):
+        open(os.path.join(package, f"m{f}.py"), "w").close()
+PY
+JUDGE_ARGS=(--no-summary)
+run_editor_and_judge "godot_editor: stage quit-mid-sweep" "$editor" "$project" "$scratch/quit.log" --editor \
+    "--quit-mid-sweep=$cache"
+expect_line_count "$scratch/quit.log" "quit-mid-sweep: the plugin is sweeping: true; quitting" 1 \
+    "godot_editor: stage quit-mid-sweep"
+ended="$(grep -c -e 'the last sweep did not end within 0 ms' -e 'plugin: start sweep: ' "$scratch/quit.log" || true)"
+if [[ "$ended" != 1 ]]; then
+    echo "godot_editor: stage quit-mid-sweep: $ended lines on how the plugin's sweep ended, want 1" >&2
+    exit 1
+fi
+echo "godot_editor: stage quit-mid-sweep passed: $(grep -o -e 'the last sweep did not end within 0 ms' \
+    -e 'start sweep: .*' "$scratch/quit.log"), log clean"
+echo "godot_editor: all stages passed"

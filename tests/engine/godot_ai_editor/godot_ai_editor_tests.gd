@@ -5,7 +5,8 @@ extends "res://tests/test_case.gd"
 ## editor start:
 ##
 ## - `installed`: godot-ai as it ships; its scripts compile, its plugin is in
-##   the tree, its GDScript McpUvCacheCleanup is the one in use;
+##   the tree, its GDScript McpUvCacheCleanup is the one in use, and our own
+##   editor plugin, enabled beside it, still sweeps natively (McpUvCacheSweep);
 ## - `adopted`: godot-ai's uv_cache_cleanup.gd replaced by our integration
 ##   file; the native class is active, and godot-ai's own stop and
 ##   force-restart code (utils/server_lifecycle.gd), with its real Python
@@ -24,6 +25,8 @@ const SERVER_PORT := 8000
 ## How long the Python server may take to start listening, or to stop.
 const SERVER_TIMEOUT_MSEC := 60000
 const NATIVE_CLASSES := ["McpUvCacheCleanup", "McpUvCacheSweep"]
+const OUR_PLUGIN_NAME := "mcp_uv_cache_cleanup"
+const OUR_PLUGIN_SCRIPT := "res://addons/mcp_uv_cache_cleanup/editor/editor_plugin.gd"
 
 
 func test_stage() -> void:
@@ -45,14 +48,35 @@ func test_stage() -> void:
 func _installed() -> void:
 	var plugin := _godot_ai_plugin()
 	expect(plugin != null, "godot-ai's plugin is in the editor's tree")
-	for class_id in NATIVE_CLASSES:
-		var what: String = class_id + " not registered: the native side stands aside"
-		expect(not ClassDB.class_exists(class_id), what)
+	expect(not ClassDB.class_exists("McpUvCacheCleanup"), "the native McpUvCacheCleanup stands aside")
+	expect(ClassDB.class_exists("McpUvCacheSweep"), "McpUvCacheSweep registered: the plugin's way in")
 	expect(_script_class_path("McpUvCacheCleanup").ends_with("godot_ai/utils/uv_cache_cleanup.gd"),
 		"McpUvCacheCleanup is godot-ai's script class")
 	_expect_every_godot_ai_script_compiles()
+	await _our_plugin_sweeps_beside_godot_ai()
 	if plugin != null:
 		await _stop_server(plugin)
+
+
+## Our editor plugin, enabled beside godot-ai as it ships, sweeps natively
+## (a cache of the test's, as uv's own are swept on Windows only).
+func _our_plugin_sweeps_beside_godot_ai() -> void:
+	var root := scratch("our_plugin")
+	FsUtil.make_venv(root.path_join(".tmpA"))
+	FsUtil.make_venv(root.path_join("_dead_.tmpB"))
+	var settings := EditorInterface.get_editor_settings()
+	var cache := PackedStringArray([ProjectSettings.globalize_path(root)])
+	settings.set_setting("mcp_uv_cache_cleanup/sweep/extra_builds_dirs", cache)
+	settings.set_setting("mcp_uv_cache_cleanup/sweep/min_age_sec", 0)
+	EditorInterface.set_plugin_enabled(OUR_PLUGIN_NAME, true)
+	var ours := editor_plugin_node(OUR_PLUGIN_SCRIPT)
+	if expect_object(ours, "EditorPlugin", "our plugin beside godot-ai"):
+		var report: Variant = await next_emitted(ours, &"sweep_finished")
+		var deleted: Variant = report.get("deleted") if report is Dictionary else null
+		expect_eq(deleted, 2, "our plugin's start sweep beside godot-ai")
+		expect_eq(FsUtil.names_in(root), PackedStringArray(), "the cache after it")
+	EditorInterface.set_plugin_enabled(OUR_PLUGIN_NAME, false)
+	expect_eq(editor_plugin_node(OUR_PLUGIN_SCRIPT), null, "our plugin disabled")
 
 
 func _adopted() -> void:
@@ -123,11 +147,7 @@ func _stage() -> String:
 
 ## godot-ai's EditorPlugin node, or null.
 func _godot_ai_plugin() -> EditorPlugin:
-	for node in tree.root.find_children("*", "EditorPlugin", true, false):
-		var script: Script = node.get_script()
-		if script != null and script.resource_path == PLUGIN_SCRIPT:
-			return node
-	return null
+	return editor_plugin_node(PLUGIN_SCRIPT)
 
 
 ## The path of the script class named `class_id`, or "".

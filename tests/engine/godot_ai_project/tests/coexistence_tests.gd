@@ -3,7 +3,8 @@ extends "res://tests/test_case.gd"
 ## (tests/engine/godot_ai_coexistence.sh, user argument `--stage=`):
 ##
 ## - `conflict`: godot-ai as it ships (its file declares the class name) and
-##   our addon: the native class stands aside, everything compiles and sweeps;
+##   our addon: the native class stands aside, everything compiles and sweeps,
+##   and McpUvCacheSweep (the editor plugin's way in) is still registered;
 ## - `adopted`: godot-ai's file replaced by our integration file, the next
 ##   start: the native class is active and godot-ai sweeps through it;
 ## - `no_native`: the integration file with no native library: its GDScript
@@ -14,7 +15,9 @@ const PLUGIN := "res://addons/godot_ai/plugin.gd"
 const LIFECYCLE := "res://addons/godot_ai/utils/server_lifecycle.gd"
 const HOOK := "res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd"
 const INTEGRATION := "res://addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd"
-const NATIVE_CLASSES := ["McpUvCacheCleanup", "McpUvCacheSweep"]
+const NATIVE_SWEEPS := "res://addons/mcp_uv_cache_cleanup/editor/native_sweeps.gd"
+const CLEANUP_CLASS := "McpUvCacheCleanup"
+const SWEEP_CLASS := "McpUvCacheSweep"
 
 
 func _stage() -> String:
@@ -59,10 +62,30 @@ func test_every_script_compiles() -> void:
 		_compiled(path)
 
 
-func test_native_classes_are_registered_only_when_adopted() -> void:
-	for native_class in NATIVE_CLASSES:
-		var registered := ClassDB.class_exists(native_class)
-		expect_eq(registered, _stage() == "adopted", "%s registered" % native_class)
+func test_the_cleanup_class_is_registered_only_when_adopted() -> void:
+	var adopted := _stage() == "adopted"
+	expect_eq(ClassDB.class_exists(CLEANUP_CLASS), adopted, "%s registered" % CLEANUP_CLASS)
+	var native := _stage() != "no_native"
+	expect_eq(ClassDB.class_exists(SWEEP_CLASS), native, "%s registered" % SWEEP_CLASS)
+
+
+## Where godot-ai's script holds the name, the native sweep still runs
+## through McpUvCacheSweep (what the addon's editor plugin uses).
+func test_the_sweep_class_sweeps_beside_the_script() -> void:
+	if not ClassDB.class_exists(SWEEP_CLASS):
+		expect_eq(_stage(), "no_native", "%s missing only without the library" % SWEEP_CLASS)
+		return
+	var root := scratch("sweep_class")
+	_simple_cache(root)
+	var native_sweeps := _compiled(NATIVE_SWEEPS)
+	if native_sweeps == null:
+		return
+	var sweep: Object = native_sweeps.call("start", PackedStringArray([root]), 0)
+	expect_eq(await finished(sweep), counts(2, 2, 3, 0), "start_sweeps result")
+	var report: Dictionary = sweep.call("get_report")
+	expect_eq(report.get("deleted"), 3, "report deleted")
+	expect_eq(report.get("busy"), PackedStringArray(), "report busy")
+	expect_eq(FsUtil.names_in(root), PackedStringArray(["archive-v0"]), "left after start_sweeps")
 
 
 func test_godot_ai_sweeps_through_its_preloaded_file() -> void:
