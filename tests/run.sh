@@ -45,8 +45,9 @@
 #             godot-ai-shaped project (tests/engine/godot_ai_coexistence.sh), and on
 #             a Linux editor the editor stages (tests/engine/godot_editor.sh) and the
 #             real godot-ai plugin in the editor (tests/engine/godot_ai_editor.sh); a
-#             Windows editor runs the first two under Wine and prints one
-#             SKIPPED line for the others.
+#             Windows editor runs the first two under Wine, then the editor
+#             plugin on uv's real Windows caches, alone and beside the real
+#             godot-ai (tests/engine/godot_editor_windows.sh).
 # real-uv     The real uv from PyPI, offline, swept mid-build
 #             (tests/real_uv/real_uv.sh), when uv is on PATH and there is a Linux
 #             engine; one SKIPPED line when not.
@@ -202,10 +203,10 @@ stage_engines() {
             GODOT_EDITOR="$path" tests/engine/godot_editor.sh
             GODOT_EDITOR="$path" tests/engine/godot_ai_editor.sh
         elif [[ "$kind" == editor ]]; then
-            # The editor stages start a Linux editor; under Wine this editor
-            # has run the suite and the coexistence stages above, as a
-            # template does.
-            echo "SKIPPED: the editor stages on Godot $version editor ($os): they run a Linux editor only"
+            # Under Wine this editor has run the suite and the coexistence
+            # stages above, as a template does; then the editor plugin on
+            # uv's real Windows caches, alone and beside godot-ai.
+            GODOT_EDITOR_WINDOWS="$path" tests/engine/godot_editor_windows.sh
         fi
     done
 }

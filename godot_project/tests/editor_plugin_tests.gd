@@ -30,7 +30,7 @@ func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
 	})
 	expect_eq(_menu_items(), 0, "no menu item before the plugin is enabled")
 
-	EditorInterface.set_plugin_enabled(PLUGIN_NAME, true)
+	_editor().call("set_plugin_enabled", PLUGIN_NAME, true)
 	var plugin := _plugin()
 	if expect_object(plugin, "EditorPlugin", "our plugin in the editor's tree"):
 		expect_eq(_menu_items(), 1, "one Tools menu item once enabled")
@@ -41,25 +41,25 @@ func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
 		await _command_sweeps(plugin, root)
 		await _held_dir_goes_with_the_next_look(plugin, root)
 
-	EditorInterface.set_plugin_enabled(PLUGIN_NAME, false)
+	_editor().call("set_plugin_enabled", PLUGIN_NAME, false)
 	expect_eq(_plugin(), null, "no plugin node once disabled")
 	expect_eq(_menu_items(), 0, "no menu item once disabled")
 
 	_stale_cache(root)
-	EditorInterface.set_plugin_enabled(PLUGIN_NAME, true)
+	_editor().call("set_plugin_enabled", PLUGIN_NAME, true)
 	plugin = _plugin()
 	if expect_object(plugin, "EditorPlugin", "our plugin, enabled again"):
 		expect_eq(_menu_items(), 1, "one Tools menu item after enabling again")
 		var report := await _next_report(plugin)
 		expect_eq(report.get("deleted"), 3, "the start sweep after enabling again")
-	EditorInterface.set_plugin_enabled(PLUGIN_NAME, false)
+	_editor().call("set_plugin_enabled", PLUGIN_NAME, false)
 	expect_eq(_menu_items(), 0, "no menu item at the end")
 	_restore(saved)
 
 
 ## The command: one sweep however often it is asked while it runs; a native
 ## sweep of the same cache meanwhile is told the cache is busy.
-func _command_sweeps(plugin: EditorPlugin, root: String) -> void:
+func _command_sweeps(plugin: Node, root: String) -> void:
 	_stale_cache(root)
 	plugin.call("sweep_now")
 	expect(plugin.call("is_sweeping"), "the command started a sweep")
@@ -79,7 +79,7 @@ func _command_sweeps(plugin: EditorPlugin, root: String) -> void:
 
 ## A build dir that cannot go (an immutable file, as a Windows lock) stays and
 ## is named; once released, the plugin's periodic look removes it, no restart.
-func _held_dir_goes_with_the_next_look(plugin: EditorPlugin, root: String) -> void:
+func _held_dir_goes_with_the_next_look(plugin: Node, root: String) -> void:
 	FsUtil.make_venv(root.path_join(".tmpHeld"))
 	var held := ProjectSettings.globalize_path(root.path_join(".tmpHeld/pyvenv.cfg"))
 	if OS.get_name() != "Linux" or OS.execute("chattr", ["+i", held]) != 0:
@@ -109,7 +109,7 @@ func _stale_cache(root: String) -> void:
 
 ## Sets the plugin's settings; returns what they were (null: unset).
 func _configure(values: Dictionary) -> Dictionary:
-	var settings := EditorInterface.get_editor_settings()
+	var settings: Object = _editor().call("get_editor_settings")
 	var saved := {}
 	for key: String in values:
 		var setting := SETTING + key
@@ -119,14 +119,14 @@ func _configure(values: Dictionary) -> Dictionary:
 
 
 func _restore(saved: Dictionary) -> void:
-	var settings := EditorInterface.get_editor_settings()
+	var settings: Object = _editor().call("get_editor_settings")
 	for setting: String in saved:
 		if saved[setting] != null:
 			settings.set_setting(setting, saved[setting])
 
 
 ## Our plugin's node in the editor's tree, or null.
-func _plugin() -> EditorPlugin:
+func _plugin() -> Node:
 	return editor_plugin_node(PLUGIN_SCRIPT)
 
 
@@ -141,6 +141,12 @@ func _menu_items() -> int:
 
 
 ## The report of the plugin's next finished sweep, or {} (and a problem).
-func _next_report(plugin: EditorPlugin) -> Dictionary:
+func _next_report(plugin: Node) -> Dictionary:
 	var report: Variant = await next_emitted(plugin, &"sweep_finished")
 	return report if report is Dictionary else {}
+
+
+## The editor's EditorInterface, named at run time: this file also compiles
+## in export templates, which have no editor classes.
+func _editor() -> Object:
+	return Engine.get_singleton("EditorInterface")

@@ -15,6 +15,8 @@ const FsUtil := preload("res://tests/fs_util.gd")
 const SCRATCH := "user://uv_cache_cleanup_tests"
 ## How long a test waits for a background sweep before calling it hung.
 const TIMEOUT_MSEC := 20000
+## How long a second process may take to hold its file, or to exit.
+const HOLDER_TIMEOUT_MSEC := 30000
 
 ## The scene tree, for awaiting frames. Set by the runner.
 var tree: SceneTree
@@ -143,3 +145,84 @@ func link(target: String, at: String) -> bool:
 		skip("cannot create symlinks here")
 		return false
 	return true
+
+
+## Starts `program` (a Godot engine) running hold_file.gd, which opens `held`,
+## writes `ready`, and keeps `held` open until `release` exists. Waits until it
+## holds the file. Returns its PID, or 0 (with the problem recorded, the
+## process killed) when it did not get there in time.
+func start_holder(
+	program: String, held: String, ready: String, release: String, what: String
+) -> int:
+	var args := [
+		"--headless", "--path", ProjectSettings.globalize_path("res://"),
+		"-s", "res://tests/hold_file.gd", "--", held, ready, release,
+	]
+	var pid := OS.create_process(program, args)
+	expect(pid > 0, what + " started")
+	if pid <= 0:
+		return 0
+	var deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
+	while not FileAccess.file_exists(ready) and Time.get_ticks_msec() < deadline:
+		await tree.process_frame
+	if not FileAccess.file_exists(ready):
+		problems.append("%s did not hold its file within %d ms" % [what, HOLDER_TIMEOUT_MSEC])
+		OS.kill(pid)
+		return 0
+	return pid
+
+
+## Sets the environment variables of `overrides` ("" unsets one); returns
+## what they were, for `restore_environment` (for tests that await between).
+func set_environment(overrides: Dictionary) -> Dictionary:
+	var saved := {}
+	for name in overrides:
+		saved[name] = OS.get_environment(name) if OS.has_environment(name) else null
+		if String(overrides[name]).is_empty():
+			OS.unset_environment(name)
+		else:
+			OS.set_environment(name, overrides[name])
+	return saved
+
+
+## Puts back the variables `set_environment` saved (null: unset).
+func restore_environment(saved: Dictionary) -> void:
+	for name in saved:
+		if saved[name] == null:
+			OS.unset_environment(name)
+		else:
+			OS.set_environment(name, saved[name])
+
+
+## `overrides` on top of every variable uv reads for its cache unset ("").
+func uv_environment(overrides: Dictionary) -> Dictionary:
+	var env := {
+		"UV_CACHE_DIR": "",
+		"UV_CONFIG_FILE": "",
+		"UV_NO_CONFIG": "",
+		"UV_NO_CACHE": "",
+	}
+	env.merge(overrides, true)
+	return env
+
+
+## The live builds directory, when this run may fill and sweep it: Windows,
+## and a throwaway profile (a test must never sweep a developer's real uv
+## cache). Otherwise skips and returns "".
+func live_builds_root() -> String:
+	if OS.get_name() != "Windows":
+		skip("the live cache is swept only on Windows")
+		return ""
+	if OS.get_environment("MCP_UVCC_THROWAWAY_PROFILE") != "1":
+		skip(
+			"would sweep this user's real uv cache (the runner sets "
+			+ "MCP_UVCC_THROWAWAY_PROFILE=1 in a throwaway Wine prefix)"
+		)
+		return ""
+	var local_appdata := OS.get_environment("LOCALAPPDATA").replace("\\", "/")
+	if local_appdata.is_empty():
+		skip("LOCALAPPDATA is not set")
+		return ""
+	var root := local_appdata.path_join("uv/cache/builds-v0")
+	FsUtil.remove_tree(local_appdata.path_join("uv"))
+	return root

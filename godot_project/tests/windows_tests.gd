@@ -7,32 +7,9 @@ extends "res://tests/test_case.gd"
 
 const Hook := preload("res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd")
 const PYD := "Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd"
-const HOLDER_TIMEOUT_MSEC := 30000
 const NOT_LOCKED_HERE := (
 	"an open file does not block deletion here (Linux stand-in: chattr +i in tests/sweep_safety.rs)"
 )
-
-
-## The live builds directory, when this run may fill and sweep it: Windows,
-## and a throwaway profile (a test must never sweep a developer's real uv
-## cache). Otherwise skips and returns "".
-func _live_builds_root() -> String:
-	if OS.get_name() != "Windows":
-		skip("the live cache is swept only on Windows")
-		return ""
-	if OS.get_environment("MCP_UVCC_THROWAWAY_PROFILE") != "1":
-		skip(
-			"would sweep this user's real uv cache (the runner sets "
-			+ "MCP_UVCC_THROWAWAY_PROFILE=1 in a throwaway Wine prefix)"
-		)
-		return ""
-	var local_appdata := OS.get_environment("LOCALAPPDATA").replace("\\", "/")
-	if local_appdata.is_empty():
-		skip("LOCALAPPDATA is not set")
-		return ""
-	var root := local_appdata.path_join("uv/cache/builds-v0")
-	FsUtil.remove_tree(local_appdata.path_join("uv"))
-	return root
 
 
 ## Two build venvs, a dead dir left by an earlier sweep, and what must survive:
@@ -52,7 +29,7 @@ func _expect_survivors(root: String, what: String) -> void:
 
 
 func test_purge_stale_builds_sweeps_the_live_cache() -> void:
-	var root := _live_builds_root()
+	var root := live_builds_root()
 	if root.is_empty():
 		return
 	var resolved := McpUvCacheCleanup.stale_builds_root().replace("\\", "/")
@@ -73,7 +50,7 @@ func test_purge_stale_builds_sweeps_the_live_cache() -> void:
 
 
 func test_plugin_hook_sweeps_the_live_cache_in_both_modes() -> void:
-	var root := _live_builds_root()
+	var root := live_builds_root()
 	if root.is_empty():
 		return
 	var saved_mode: Variant = ProjectSettings.get_setting(Hook.SETTING_MODE)
@@ -125,7 +102,7 @@ func test_a_file_held_open_by_another_process_stays_until_released() -> void:
 	var ready := markers.path_join("ready")
 	var release := markers.path_join("release")
 	var pyd := ProjectSettings.globalize_path(root.path_join(".tmpLocked").path_join(PYD))
-	var pid: int = await _start_holder(
+	var pid: int = await start_holder(
 		OS.get_executable_path(), pyd, ready, release, "the second process"
 	)
 	if pid <= 0:
@@ -161,7 +138,7 @@ func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
 	FsUtil.write_file(outside, "the only link to the build dir is the program's image")
 	var ready := markers.path_join("ready")
 	var release := markers.path_join("release")
-	var pid: int = await _start_holder(
+	var pid: int = await start_holder(
 		program, outside, ready, release, "the program in the build dir"
 	)
 	if pid <= 0:
@@ -185,31 +162,6 @@ func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
 	var after_exit := McpUvCacheCleanup.purge_directory(root)
 	expect_eq(after_exit, counts(1, 1, 1, 0), "next sweep after it exited")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
-
-
-## Starts `program` (a Godot engine) running hold_file.gd, which opens `held`,
-## writes `ready`, and keeps `held` open until `release` exists. Waits until it
-## holds the file. Returns its PID, or 0 (with the problem recorded, the
-## process killed) when it did not get there in time.
-func _start_holder(
-	program: String, held: String, ready: String, release: String, what: String
-) -> int:
-	var args := [
-		"--headless", "--path", ProjectSettings.globalize_path("res://"),
-		"-s", "res://tests/hold_file.gd", "--", held, ready, release,
-	]
-	var pid := OS.create_process(program, args)
-	expect(pid > 0, what + " started")
-	if pid <= 0:
-		return 0
-	var deadline := Time.get_ticks_msec() + HOLDER_TIMEOUT_MSEC
-	while not FileAccess.file_exists(ready) and Time.get_ticks_msec() < deadline:
-		await tree.process_frame
-	if not FileAccess.file_exists(ready):
-		problems.append("%s did not hold its file within %d ms" % [what, HOLDER_TIMEOUT_MSEC])
-		OS.kill(pid)
-		return 0
-	return pid
 
 
 ## The sweep renames the build dir, cannot delete the held file, reports it
@@ -268,43 +220,9 @@ func test_a_path_longer_than_max_path_is_removed() -> void:
 ## Runs `body` with the environment variables of `overrides` set ("" unsets
 ## one), then puts every one back as it was.
 func _with_environment(overrides: Dictionary, body: Callable) -> void:
-	var saved := _set_environment(overrides)
+	var saved := set_environment(overrides)
 	body.call()
-	_restore_environment(saved)
-
-
-## Sets the environment variables of `overrides` ("" unsets one); returns
-## what they were, for `_restore_environment` (for tests that await between).
-func _set_environment(overrides: Dictionary) -> Dictionary:
-	var saved := {}
-	for name in overrides:
-		saved[name] = OS.get_environment(name) if OS.has_environment(name) else null
-		if String(overrides[name]).is_empty():
-			OS.unset_environment(name)
-		else:
-			OS.set_environment(name, overrides[name])
-	return saved
-
-
-## Puts back the variables `_set_environment` saved (null: unset).
-func _restore_environment(saved: Dictionary) -> void:
-	for name in saved:
-		if saved[name] == null:
-			OS.unset_environment(name)
-		else:
-			OS.set_environment(name, saved[name])
-
-
-## `overrides` on top of every variable uv reads for its cache unset ("").
-func _uv_environment(overrides: Dictionary) -> Dictionary:
-	var env := {
-		"UV_CACHE_DIR": "",
-		"UV_CONFIG_FILE": "",
-		"UV_NO_CONFIG": "",
-		"UV_NO_CACHE": "",
-	}
-	env.merge(overrides, true)
-	return env
+	restore_environment(saved)
 
 
 ## Writes a user-level uv.toml under `base`/Roaming whose cache-dir is
@@ -326,7 +244,7 @@ func _roots_of(roots: Variant) -> Array:
 
 
 func test_uv_cache_dir_and_uvs_default_cache_are_both_swept() -> void:
-	var default_root := _live_builds_root()
+	var default_root := live_builds_root()
 	if default_root.is_empty():
 		return
 	var base := ProjectSettings.globalize_path(scratch("uv_cache_dir"))
@@ -337,7 +255,7 @@ func test_uv_cache_dir_and_uvs_default_cache_are_both_swept() -> void:
 	# this user builds there: it is left alone.
 	var toml_cache := base.path_join("uv-from-toml")
 	FsUtil.make_venv(toml_cache.path_join("builds-v0/.tmpToml"))
-	var env := _uv_environment({
+	var env := uv_environment({
 		"UV_CACHE_DIR": cache.replace("/", "\\"),
 		"APPDATA": _user_uv_toml(base, toml_cache),
 	})
@@ -373,7 +291,7 @@ func test_uv_cache_dir_and_uvs_default_cache_are_both_swept() -> void:
 
 
 func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
-	var default_root := _live_builds_root()
+	var default_root := live_builds_root()
 	if default_root.is_empty():
 		return
 	var base := ProjectSettings.globalize_path(scratch("uv_cache_dir_hook"))
@@ -382,8 +300,8 @@ func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
 	var saved_age: Variant = ProjectSettings.get_setting(Hook.SETTING_MIN_AGE_SEC)
 	# The fixture is brand new and Wine cannot back-date it: no minimum age.
 	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, 0)
-	var saved_env := _set_environment(
-		_uv_environment({"UV_CACHE_DIR": root.get_base_dir().replace("/", "\\")})
+	var saved_env := set_environment(
+		uv_environment({"UV_CACHE_DIR": root.get_base_dir().replace("/", "\\")})
 	)
 	for mode in ["sync", "async"]:
 		_fill_live_cache(root)
@@ -395,13 +313,13 @@ func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
 		expect_eq(result, counts(3, 3, 4, 0), mode + " hook: both caches, summed")
 		_expect_survivors(root, mode + " hook")
 		expect_eq(FsUtil.names_in(default_root), PackedStringArray(), mode + " hook: default cache")
-	_restore_environment(saved_env)
+	restore_environment(saved_env)
 	ProjectSettings.set_setting(Hook.SETTING_MODE, saved_mode)
 	ProjectSettings.set_setting(Hook.SETTING_MIN_AGE_SEC, saved_age)
 
 
 func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
-	var default_root := _live_builds_root()
+	var default_root := live_builds_root()
 	if default_root.is_empty():
 		return
 	var base := ProjectSettings.globalize_path(scratch("uv_cache_dir_async"))
@@ -409,9 +327,9 @@ func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
 	var root := cache.path_join("builds-v0")
 	_fill_live_cache(root)
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
-	var saved_env := _set_environment(_uv_environment({"UV_CACHE_DIR": cache.replace("/", "\\")}))
+	var saved_env := set_environment(uv_environment({"UV_CACHE_DIR": cache.replace("/", "\\")}))
 	var sweep := McpUvCacheCleanup.purge_stale_builds_async()
-	_restore_environment(saved_env)
+	restore_environment(saved_env)
 	var result := await finished(sweep)
 	expect_eq(result, counts(3, 3, 4, 0), "purge_stale_builds_async: both, summed")
 	_expect_survivors(root, "async UV_CACHE_DIR")
@@ -419,7 +337,7 @@ func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
 
 
 func test_a_user_uv_toml_cache_dir_is_swept() -> void:
-	var default_root := _live_builds_root()
+	var default_root := live_builds_root()
 	if default_root.is_empty():
 		return
 	var base := ProjectSettings.globalize_path(scratch("user_uv_toml"))
@@ -427,7 +345,7 @@ func test_a_user_uv_toml_cache_dir_is_swept() -> void:
 	var root := cache.path_join("builds-v0")
 	_fill_live_cache(root)
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
-	var env := _uv_environment({"APPDATA": _user_uv_toml(base, cache)})
+	var env := uv_environment({"APPDATA": _user_uv_toml(base, cache)})
 	_with_environment(env, func() -> void:
 		var both := McpUvCacheCleanup.purge_stale_builds()
 		expect_eq(both, counts(3, 3, 4, 0), "purge_stale_builds: both caches")

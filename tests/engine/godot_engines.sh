@@ -227,13 +227,23 @@ enable_editor_plugin() {
     printf '\n[editor_plugins]\n\nenabled=PackedStringArray("%s")\n' "$2" >> "$1/project.godot"
 }
 
-# Runs the editor headless on PROJECT with MODE (--import or --editor), any
+# Runs the editor headless on PROJECT with MODE (--import or --editor) (a
+# Windows .exe under Wine), any
 # further arguments after `--`, printing and saving the output to LOG.
 # Returns the editor's exit code. $GODOT_EDITOR_FLAGS adds engine flags (for
 # a look by hand: GODOT_EDITOR_FLAGS=--verbose names what leaks at exit).
 run_editor() {
     local editor="$1" project="$2" log="$3" mode="$4"
     shift 4
+    if [[ "$editor" == *.exe ]]; then
+        # A Windows editor, under Wine in the prefix make_wine_prefix made;
+        # the plugin's tests sweep the Wine user's real %LOCALAPPDATA% cache,
+        # which this variable vouches is a throwaway one.
+        # shellcheck disable=SC2086 # word splitting wanted: a list of flags
+        MCP_UVCC_THROWAWAY_PROFILE=1 timeout "$ENGINE_TIMEOUT_SEC" "$WINE_LOADER" "$editor" --headless "$mode" \
+            ${GODOT_EDITOR_FLAGS:-} --path "$(wine_path "$project")" -- "$@" 2>&1 | tr -d '\r' | tee "$log"
+        return "${PIPESTATUS[0]}"
+    fi
     # shellcheck disable=SC2086 # word splitting wanted: a list of flags
     timeout "$ENGINE_TIMEOUT_SEC" "$editor" --headless "$mode" ${GODOT_EDITOR_FLAGS:-} --path "$project" -- "$@" \
         2>&1 | tee "$log"
