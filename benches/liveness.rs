@@ -1,6 +1,8 @@
 //! What the process check costs (rust/liveness): with a few hundred extra
 //! processes running, the check on its own, a sweep with nothing to do (it
-//! must not read a single process), and a sweep of one stale build dir.
+//! must not read a single process), the editor plugin's periodic look when
+//! nothing is stale (that sweep on its worker thread, started and joined),
+//! and a sweep of one stale build dir.
 //!
 //! `cargo bench --bench liveness` runs it; `UVCC_BENCH_PROCESSES` sets how
 //! many extra processes it starts (default 300 `sleep`s). Unix only (the
@@ -13,6 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion};
+use mcp_uv_cache_cleanup::background::{BackgroundSweep, SweepOutcome};
 use mcp_uv_cache_cleanup::liveness::{self, Candidate, LivenessCheck};
 use mcp_uv_cache_cleanup::{sweep, SweepOptions};
 
@@ -89,6 +92,23 @@ fn main() {
             let report = sweep(&idle_root, &SweepOptions::default()).unwrap();
             assert_eq!(report.liveness, LivenessCheck::NotNeeded, "no process is read");
             report
+        })
+    });
+
+    // The plugin's look: its sweep on a worker thread, with the plugin's
+    // default minimum age, and a build younger than that (uv at work).
+    make_build_dir(&idle_root.join(".tmpYoung"));
+    let look_options = SweepOptions {
+        min_age: Duration::from_secs(30),
+        ..SweepOptions::default()
+    };
+    group.bench_function("the plugin's look, nothing stale (worker thread)", |b| {
+        b.iter(|| {
+            let mut look = BackgroundSweep::start(idle_root.clone(), look_options.clone());
+            match look.wait() {
+                SweepOutcome::Swept(report) => assert_eq!(report.counts.deleted, 0, "nothing was stale"),
+                other => panic!("the look must sweep: {other:?}"),
+            }
         })
     });
 
