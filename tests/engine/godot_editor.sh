@@ -26,6 +26,9 @@
 #    cache of 20,000 files to sweep, and the editor told to quit while that
 #    start sweep runs (tests/editor_runner/, --quit-mid-sweep): it quits
 #    with no error, leak or crash, and the plugin says how its sweep ended.
+# 4. no-library: the addon's .gdextension without Linux entries (a platform
+#    we do not ship) and its plugin enabled: Godot says it has no library,
+#    the plugin says so once and stays idle for 300 frames, no other error.
 #
 # The verdict is the log (tests/engine/godot_log.py) and the exit code. Editor
 # settings and caches go to a throwaway XDG home. Prints one SKIPPED line
@@ -102,4 +105,26 @@ if [[ "$ended" != 1 ]]; then
 fi
 echo "godot_editor: stage quit-mid-sweep passed: $(grep -o -e 'the last sweep did not end within 0 ms' \
     -e 'start sweep: .*' "$scratch/quit.log"), log clean"
+echo "== stage no-library: the plugin where the addon has no library for this platform"
+nolib="$scratch/no-library"
+fresh_editor_project "$nolib"
+# As on a platform we do not ship: the .gdextension names no Linux library.
+sed -i '/^linux\./d' "$nolib/addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension"
+# Godot's own lines about that, printed while it loads extensions, not per frame.
+JUDGE_ARGS=(--no-summary --allow-error "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension")
+run_editor_and_judge "godot_editor: stage no-library, import" "$editor" "$nolib" "$scratch/no-library-import.log" \
+    --import > /dev/null
+enable_editor_plugin "$nolib" res://addons/mcp_uv_cache_cleanup/plugin.cfg
+# 300 frames of the editor with the plugin enabled: one line from it, and no
+# error that repeats (a per-frame error would show hundreds of times).
+GODOT_EDITOR_FLAGS="--quit-after 300" run_editor_and_judge "godot_editor: stage no-library" "$editor" "$nolib" \
+    "$scratch/no-library.log" --editor
+expect_line_count "$scratch/no-library.log" "McpUvCacheCleanup plugin: no native library for this platform" 1 \
+    "godot_editor: stage no-library"
+godot_errors="$(grep -c '^ERROR: .*mcp_uv_cache_cleanup.gdextension' "$scratch/no-library.log" || true)"
+if ((godot_errors > 10)); then
+    echo "godot_editor: stage no-library: $godot_errors ERROR lines, an error per frame?" >&2
+    exit 1
+fi
+echo "godot_editor: stage no-library passed: one line from the plugin, $godot_errors start-up ERROR lines of Godot's"
 echo "godot_editor: all stages passed"

@@ -18,10 +18,14 @@ A run passes only if:
   given with --allow-warning (a line printed before any test runs, such as
   the stand-aside line), or is the engine build's own.
 
-Usage: godot_log.py LOG [--no-summary] [--allow-warning PART]... [--expect-failure WORD]
+Usage: godot_log.py LOG [--no-summary] [--allow-warning PART]... [--allow-error PART]...
+                       [--expect-failure WORD]
   --no-summary           a run that runs no suite (an import): every check but
                          the summary line.
   --allow-warning PART   a WARNING: line containing PART is expected.
+  --allow-error PART     an ERROR: line containing PART is Godot's own about
+                         what the stage set up (a .gdextension with no library
+                         for this platform), not ours.
   --leaks-of PREFIX      leaks at exit are another project's: accepted if the
                          run was --verbose and every resource still in use is
                          under PREFIX (res://addons/godot_ai/) and no leaked
@@ -52,7 +56,7 @@ ENGINE_BUILD_ERRORS = ("Godot was compiled without fontconfig, system font suppo
 ENGINE_BUILD_WARNINGS = ("Some locales are not properly supported by selected Text Server and are disabled.",)
 
 
-def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None):
+def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None, allowed_errors=()):
     """Returns the reasons to reject the run, each naming the line and test."""
     problems = []
     leak_lines = []
@@ -103,7 +107,7 @@ def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None):
             report(f"line {number}: gdext panic: {line.strip()}")
         elif line.startswith(ERROR):
             text = line[len(ERROR):]
-            if text in ENGINE_BUILD_ERRORS:
+            if text in ENGINE_BUILD_ERRORS or any(part in text for part in allowed_errors):
                 continue
             if text in declared:
                 declared[text] += 1
@@ -126,10 +130,12 @@ def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None):
 def main(argv):
     args = [arg for arg in argv[1:] if arg != "--no-summary"]
     needs_summary = len(args) == len(argv) - 1
-    allowed, expect_failure, leaks_of = [], None, None
-    while len(args) >= 3 and args[-2] in ("--allow-warning", "--expect-failure", "--leaks-of"):
+    allowed, allowed_errors, expect_failure, leaks_of = [], [], None, None
+    while len(args) >= 3 and args[-2] in ("--allow-warning", "--allow-error", "--expect-failure", "--leaks-of"):
         if args[-2] == "--allow-warning":
             allowed.append(args[-1])
+        elif args[-2] == "--allow-error":
+            allowed_errors.append(args[-1])
         elif args[-2] == "--leaks-of":
             leaks_of = args[-1]
         elif expect_failure is None:
@@ -141,7 +147,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     with open(args[0], encoding="utf-8", errors="replace") as log:
-        problems = problems_in(log, allowed, needs_summary, leaks_of)
+        problems = problems_in(log, allowed, needs_summary, leaks_of, allowed_errors)
     if expect_failure is not None:
         word = expect_failure
         if any(word in problem for problem in problems):
