@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The addon's version: written once, as [package] version in Cargo.toml, and
-# shown from there inside the addon (its README's "Version" line), in the
+# shown from there inside the addon (its README's "Version" line and its
+# plugin.cfg's version), in the
 # archive's name (scripts/build-release.sh), in CHANGELOG.md and in the Asset
 # Library listing (asset_library/listing.json, checked by
 # asset_library/check_listing.py).
 #
 #   scripts/version.sh                 prints the version
-#   scripts/version.sh --write         writes it into the addon's README and
-#                                      the listing
+#   scripts/version.sh --write         writes it into the addon's README, its
+#                                      plugin.cfg and the listing
 #   scripts/version.sh --check [TAG]   fails, saying what differs, unless the
-#                                      addon's README shows the version and
+#                                      addon's README and plugin.cfg show the
+#                                      version and
 #                                      CHANGELOG.md has its section; with TAG
 #                                      (a release tag, e.g. v0.1.0), or when
 #                                      HEAD carries v* tags, each must be
@@ -18,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 addon_readme=addons/mcp_uv_cache_cleanup/README.md
+plugin_cfg=addons/mcp_uv_cache_cleanup/plugin.cfg
 
 # [package] version of Cargo.toml: the first top-level `version = "..."`.
 cargo_version() {
@@ -41,6 +44,7 @@ case "${1:-}" in
         ;;
     --write)
         sed -i "s/^Version .* (\`CHANGELOG.md\` says what changed)\.$/$(readme_line "$version")/" "$addon_readme"
+        sed -i "s/^version=\".*\"$/version=\"$version\"/" "$plugin_cfg"
         sed -i -e "s/^\(  \"version_string\": \"\)[^\"]*\"/\1$version\"/" \
             -e "s/^\(  \"download_file\": \"mcp_uv_cache_cleanup-\)[^\"]*\.zip\"/\1$version.zip\"/" \
             asset_library/listing.json
@@ -53,6 +57,8 @@ case "${1:-}" in
         errors=()
         grep -qxF "$(readme_line "$version")" "$addon_readme" ||
             errors+=("$addon_readme does not say '$(readme_line "$version")' (scripts/version.sh --write)")
+        grep -qxF "version=\"$version\"" "$plugin_cfg" ||
+            errors+=("$plugin_cfg does not say version=\"$version\" (scripts/version.sh --write)")
         grep -q "^## \[$version\]" CHANGELOG.md ||
             errors+=("CHANGELOG.md has no '## [$version]' section")
         tags=()
@@ -68,7 +74,7 @@ case "${1:-}" in
             printf 'version.sh: %s\n' "${errors[@]}" >&2
             exit 1
         fi
-        echo "version.sh: $version in Cargo.toml, the addon's README and CHANGELOG.md${tags[*]:+; tag ${tags[*]}}"
+        echo "version.sh: $version in Cargo.toml, the addon's README and plugin.cfg, and CHANGELOG.md${tags[*]:+; tag ${tags[*]}}"
         ;;
     *)
         echo "usage: scripts/version.sh [--write | --check [TAG]]" >&2
