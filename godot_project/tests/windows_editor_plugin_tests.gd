@@ -82,6 +82,24 @@ func _sweeps(
 		"the caches are empty, as the command reported (remaining %s)" % report.get("remaining"))
 
 
+## Beside godot-ai (the script class McpUvCacheCleanup is its own): every
+## script of godot-ai loads. A script that does not parse logs its Parse
+## Error, which fails the run.
+func test_godot_ai_scripts_load_when_it_is_there() -> void:
+	if not DirAccess.dir_exists_absolute("res://addons/godot_ai"):
+		skip("godot-ai is not in this project (stage beside-godot-ai has it)")
+		return
+	expect(not ClassDB.class_exists("McpUvCacheCleanup"), "our class stands aside")
+	expect(ClassDB.class_exists("McpUvCacheSweep"), "McpUvCacheSweep is registered")
+	var scripts := 0
+	for relative in FsUtil.list_tree("res://addons/godot_ai"):
+		if relative.ends_with(".gd"):
+			var path := "res://addons/godot_ai".path_join(relative)
+			expect(load(path) is GDScript, path + " loads")
+			scripts += 1
+	expect(scripts > 50, "godot-ai's scripts found (%d)" % scripts)
+
+
 ## The `builds_root` of each cache in a report, as Godot paths.
 func _roots_of(report: Dictionary) -> Array:
 	var roots := []

@@ -54,7 +54,7 @@ enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
 JUDGE_ARGS=()
 run_editor_and_judge "godot_editor_windows: stage plugin" "$editor" "$project" "$scratch/plugin.log" --editor \
     --case=res://tests/windows_editor_plugin_tests.gd
-if grep -q '^SKIP ' "$scratch/plugin.log"; then
+if grep '^SKIP ' "$scratch/plugin.log" | grep -v -q 'godot-ai is not in this project'; then
     echo "godot_editor_windows: the plugin test skipped: $(grep '^SKIP ' "$scratch/plugin.log")" >&2
     exit 1
 fi
@@ -87,4 +87,8 @@ GODOT_EDITOR_FLAGS=--verbose run_editor_and_judge "godot_editor_windows: stage b
 expect_line_count "$scratch/beside.log" "$STAND_ASIDE_LINE" 1 "godot_editor_windows: stage beside-godot-ai"
 expect_line_count "$scratch/beside.log" "sweeping natively through McpUvCacheSweep" 1 \
     "godot_editor_windows: stage beside-godot-ai"
+if grep -q '^SKIP ' "$scratch/beside.log"; then
+    echo "godot_editor_windows: a test skipped beside godot-ai: $(grep '^SKIP ' "$scratch/beside.log")" >&2
+    exit 1
+fi
 echo "godot_editor_windows: all stages passed, logs clean"
