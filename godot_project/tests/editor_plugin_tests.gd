@@ -1,5 +1,5 @@
 @tool
-extends "res://tests/test_case.gd"
+extends "res://tests/plugin_test_case.gd"
 ## The addon's own editor plugin (addons/mcp_uv_cache_cleanup/plugin.cfg),
 ## enabled, used, disabled and enabled again in the running editor
 ## (tests/engine/godot_editor.sh, stage editor). uv's own caches are swept on
@@ -9,10 +9,7 @@ extends "res://tests/test_case.gd"
 ## The log is judged too: a second add_command or a remove of a missing
 ## command logs an ERROR, as does a Tools menu item removed twice.
 
-const PLUGIN_NAME := "mcp_uv_cache_cleanup"
-const PLUGIN_SCRIPT := "res://addons/mcp_uv_cache_cleanup/editor/editor_plugin.gd"
 const COMMAND_NAME := "Sweep stale uv builds now"
-const SETTING := "mcp_uv_cache_cleanup/sweep/"
 
 
 func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
@@ -22,7 +19,7 @@ func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
 	var root := scratch("editor_plugin")
 	var os_root := ProjectSettings.globalize_path(root)
 	_stale_cache(root)
-	var saved := _configure({
+	var saved := configure({
 		"extra_builds_dirs": PackedStringArray([os_root]),
 		"min_age_sec": 0,
 		"interval_sec": 0,
@@ -30,31 +27,31 @@ func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
 	})
 	expect_eq(_menu_items(), 0, "no menu item before the plugin is enabled")
 
-	_editor().call("set_plugin_enabled", PLUGIN_NAME, true)
-	var plugin := _plugin()
+	set_plugin_enabled(true)
+	var plugin := plugin_node()
 	if expect_object(plugin, "EditorPlugin", "our plugin in the editor's tree"):
 		expect_eq(_menu_items(), 1, "one Tools menu item once enabled")
-		var report := await _next_report(plugin)
+		var report := await next_report(plugin)
 		expect_eq(report.get("deleted"), 3, "the start sweep removed the stale dirs")
 		expect_eq(report.get("roots", []).size(), 1, "the start sweep's caches")
 		expect_eq(FsUtil.names_in(root), PackedStringArray(["archive-v0"]), "left after start")
 		await _command_sweeps(plugin, root)
 		await _held_dir_goes_with_the_next_look(plugin, root)
 
-	_editor().call("set_plugin_enabled", PLUGIN_NAME, false)
-	expect_eq(_plugin(), null, "no plugin node once disabled")
+	set_plugin_enabled(false)
+	expect_eq(plugin_node(), null, "no plugin node once disabled")
 	expect_eq(_menu_items(), 0, "no menu item once disabled")
 
 	_stale_cache(root)
-	_editor().call("set_plugin_enabled", PLUGIN_NAME, true)
-	plugin = _plugin()
+	set_plugin_enabled(true)
+	plugin = plugin_node()
 	if expect_object(plugin, "EditorPlugin", "our plugin, enabled again"):
 		expect_eq(_menu_items(), 1, "one Tools menu item after enabling again")
-		var report := await _next_report(plugin)
+		var report := await next_report(plugin)
 		expect_eq(report.get("deleted"), 3, "the start sweep after enabling again")
-	_editor().call("set_plugin_enabled", PLUGIN_NAME, false)
+	set_plugin_enabled(false)
 	expect_eq(_menu_items(), 0, "no menu item at the end")
-	_restore(saved)
+	configure(saved)
 
 
 ## The command: one sweep however often it is asked while it runs; a native
@@ -70,7 +67,7 @@ func _command_sweeps(plugin: Node, root: String) -> void:
 	expect_eq(rival_report, counts(0, 0, 0, 0), "a second sweep of the same cache did nothing")
 	var busy: Variant = rival.call("get_report").get("busy")
 	expect_eq(busy, PackedStringArray([ProjectSettings.globalize_path(root)]), "busy cache")
-	var report := await _next_report(plugin)
+	var report := await next_report(plugin)
 	expect_eq(report.get("deleted"), 3, "the command's sweep")
 	expect(int(report.get("files_removed", 0)) > 0, "files counted")
 	expect(int(report.get("bytes_freed", 0)) > 0, "bytes counted")
@@ -86,17 +83,17 @@ func _held_dir_goes_with_the_next_look(plugin: Node, root: String) -> void:
 		FsUtil.remove_tree(root.path_join(".tmpHeld"))
 		return
 	plugin.call("sweep_now")
-	var report := await _next_report(plugin)
+	var report := await next_report(plugin)
 	expect_eq(report.get("remaining"), 1, "the held dir stays")
 	var errors: Array = report.get("errors", [])
 	expect(errors.size() > 0 and str(errors[0]).contains("pyvenv.cfg"), "named: %s" % [errors])
 	OS.execute("chattr", ["-i", held.replace(".tmpHeld", "_dead_.tmpHeld")])
 	OS.execute("chattr", ["-i", held])
-	_configure({"interval_sec": 1})
-	report = await _next_report(plugin)
+	configure({"interval_sec": 1})
+	report = await next_report(plugin)
 	expect_eq(report.get("deleted"), 1, "the look removed it once released")
 	expect_eq(report.get("remaining"), 0, "nothing stays")
-	_configure({"interval_sec": 0})
+	configure({"interval_sec": 0})
 
 
 ## Two venvs and a dead dir to sweep, and what must survive.
@@ -107,29 +104,6 @@ func _stale_cache(root: String) -> void:
 	FsUtil.write_file(root.path_join("archive-v0/pkg.py"), "kept")
 
 
-## Sets the plugin's settings; returns what they were (null: unset).
-func _configure(values: Dictionary) -> Dictionary:
-	var settings: Object = _editor().call("get_editor_settings")
-	var saved := {}
-	for key: String in values:
-		var setting := SETTING + key
-		saved[setting] = settings.get_setting(setting) if settings.has_setting(setting) else null
-		settings.set_setting(setting, values[key])
-	return saved
-
-
-func _restore(saved: Dictionary) -> void:
-	var settings: Object = _editor().call("get_editor_settings")
-	for setting: String in saved:
-		if saved[setting] != null:
-			settings.set_setting(setting, saved[setting])
-
-
-## Our plugin's node in the editor's tree, or null.
-func _plugin() -> Node:
-	return editor_plugin_node(PLUGIN_SCRIPT)
-
-
 ## How many menu items in the editor are the plugin's command.
 func _menu_items() -> int:
 	var found := 0
@@ -138,15 +112,3 @@ func _menu_items() -> int:
 			if menu.get_item_text(index) == COMMAND_NAME:
 				found += 1
 	return found
-
-
-## The report of the plugin's next finished sweep, or {} (and a problem).
-func _next_report(plugin: Node) -> Dictionary:
-	var report: Variant = await next_emitted(plugin, &"sweep_finished")
-	return report if report is Dictionary else {}
-
-
-## The editor's EditorInterface, named at run time: this file also compiles
-## in export templates, which have no editor classes.
-func _editor() -> Object:
-	return Engine.get_singleton("EditorInterface")

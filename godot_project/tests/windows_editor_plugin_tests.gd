@@ -1,14 +1,11 @@
 @tool
-extends "res://tests/test_case.gd"
+extends "res://tests/plugin_test_case.gd"
 ## The addon's editor plugin in the Windows editor under Wine
 ## (tests/engine/godot_editor_windows.sh): uv's real caches, the Wine user's
 ## %LOCALAPPDATA%\uv\cache and a UV_CACHE_DIR one, a build whose `.pyd` a
 ## second process holds open, and the plugin's own sweeps (start, periodic
 ## look, command) with nothing but its settings to steer them.
 
-const PLUGIN_NAME := "mcp_uv_cache_cleanup"
-const PLUGIN_SCRIPT := "res://addons/mcp_uv_cache_cleanup/editor/editor_plugin.gd"
-const SETTING := "mcp_uv_cache_cleanup/sweep/"
 const PYD := "Lib/site-packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd"
 
 
@@ -33,22 +30,22 @@ func test_plugin_sweeps_both_caches_and_a_held_build_once_released() -> void:
 		OS.get_executable_path(), default_root.path_join(".tmpHeld").path_join(PYD),
 		markers.path_join("ready"), release, "the process holding the .pyd"
 	)
-	var saved_settings := _configure({"min_age_sec": 0, "interval_sec": 0, "verbosity": "detailed"})
+	var saved_settings := configure({"min_age_sec": 0, "interval_sec": 0, "verbosity": "detailed"})
 	if pid > 0:
-		_editor().call("set_plugin_enabled", PLUGIN_NAME, true)
-		var plugin := editor_plugin_node(PLUGIN_SCRIPT)
+		set_plugin_enabled(true)
+		var plugin := plugin_node()
 		if expect_object(plugin, "EditorPlugin", "our plugin in the Windows editor"):
 			await _sweeps(plugin, default_root, env_root, release, pid)
-		_editor().call("set_plugin_enabled", PLUGIN_NAME, false)
+		set_plugin_enabled(false)
 		FsUtil.write_file(release, "go")
-	_configure(saved_settings)
+	configure(saved_settings)
 	restore_environment(saved_env)
 
 
 func _sweeps(
 	plugin: Node, default_root: String, env_root: String, release: String, pid: int
 ) -> void:
-	var report := await _next_report(plugin)
+	var report := await next_report(plugin)
 	expect_eq(_roots_of(report), [env_root, default_root], "the start sweep's caches, in order")
 	expect_eq(report.get("deleted"), 4, "the start sweep removed all but the held build")
 	expect_eq(report.get("remaining"), 1, "the held build stays")
@@ -65,18 +62,18 @@ func _sweeps(
 	while OS.is_process_running(pid) and Time.get_ticks_msec() < deadline:
 		await tree.process_frame
 	expect(not OS.is_process_running(pid), "the holder exited")
-	_configure({"interval_sec": 1})
-	report = await _next_report(plugin)
+	configure({"interval_sec": 1})
+	report = await next_report(plugin)
 	expect_eq(report.get("deleted"), 1, "the next look removed the released build, no restart")
 	expect_eq(report.get("remaining"), 0, "nothing stays")
 	expect_eq(FsUtil.names_in(default_root), PackedStringArray(), "the default cache after the look")
-	_configure({"interval_sec": 0})
+	configure({"interval_sec": 0})
 
 	FsUtil.make_venv(env_root.path_join(".tmpE"))
 	FsUtil.make_venv(default_root.path_join(".tmpF"))
 	FsUtil.make_venv(default_root.path_join(".tmpG"))
 	plugin.call("sweep_now")
-	report = await _next_report(plugin)
+	report = await next_report(plugin)
 	expect_eq(report.get("deleted"), 3, "the command removed what the caches held")
 	expect_eq(_dead_dirs_in([env_root, default_root]) + _entries_in([env_root, default_root]), 0,
 		"the caches are empty, as the command reported (remaining %s)" % report.get("remaining"))
@@ -122,26 +119,3 @@ func _entries_in(roots: Array) -> int:
 	for root: String in roots:
 		entries += FsUtil.names_in(root).size()
 	return entries
-
-
-## Sets the plugin's settings; returns what they were (unset ones as their
-## current default, which the plugin registered).
-func _configure(values: Dictionary) -> Dictionary:
-	var settings: Object = _editor().call("get_editor_settings")
-	var saved := {}
-	for key: String in values:
-		if settings.has_setting(SETTING + key):
-			saved[key] = settings.get_setting(SETTING + key)
-		settings.set_setting(SETTING + key, values[key])
-	return saved
-
-
-func _next_report(plugin: Node) -> Dictionary:
-	var report: Variant = await next_emitted(plugin, &"sweep_finished")
-	return report if report is Dictionary else {}
-
-
-## The editor's EditorInterface, named at run time: this file also compiles
-## in export templates, which have no editor classes.
-func _editor() -> Object:
-	return Engine.get_singleton("EditorInterface")
