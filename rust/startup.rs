@@ -31,8 +31,16 @@ pub enum Startup {
 pub enum StandAside {
     /// A project script declares the class name ([`crate::script_conflict`]):
     /// `McpUvCacheCleanup` is left out, the other classes (`McpUvCacheSweep`,
-    /// through which the addon's editor plugin sweeps) are registered.
-    ScriptConflict(Conflict),
+    /// through which the addon's editor plugin sweeps) are registered,
+    /// except in an import-only run, which registers none: a class
+    /// registered there may crash Godot at exit (the `first_import` module),
+    /// and no plugin runs in it.
+    ScriptConflict {
+        /// The script that declares the name.
+        conflict: Conflict,
+        /// Whether this run only imports.
+        import_only: bool,
+    },
     /// An import-only run discovering the extension for the first time
     /// (the `first_import` module); the classes come with the next start.
     FirstImport,
@@ -47,7 +55,7 @@ impl StandAside {
     /// The line the Output or the log shows.
     pub fn message(&self) -> String {
         match self {
-            StandAside::ScriptConflict(conflict) => conflict.message(),
+            StandAside::ScriptConflict { conflict, .. } => conflict.message(),
             StandAside::FirstImport => format!(
                 "McpUvCacheCleanup (native): {FIRST_IMPORT_LINE} (it avoids Godot's crash at exit, issues #111048 \
                  and #123511); the classes are registered from the next start."
@@ -57,13 +65,13 @@ impl StandAside {
 
     /// True if the classes other than `McpUvCacheCleanup` are registered.
     pub fn registers_other_classes(&self) -> bool {
-        matches!(self, StandAside::ScriptConflict(_))
+        matches!(self, StandAside::ScriptConflict { import_only: false, .. })
     }
 
     /// True if the line is a warning: something the user should change. The
     /// first import is normal, so its line is information only.
     pub fn is_warning(&self) -> bool {
-        matches!(self, StandAside::ScriptConflict(_))
+        matches!(self, StandAside::ScriptConflict { .. })
     }
 }
 
@@ -79,7 +87,10 @@ pub fn decide(
 ) -> Startup {
     let project = library.and_then(project_dir_of).or(current_dir);
     if let Some(conflict) = project.as_deref().and_then(find_conflict) {
-        return Startup::StandAside(StandAside::ScriptConflict(conflict));
+        return Startup::StandAside(StandAside::ScriptConflict {
+            conflict,
+            import_only: import_only(args),
+        });
     }
     if import_only(args) {
         return Startup::DecideAtSceneLevel;

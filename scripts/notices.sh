@@ -33,7 +33,7 @@ for platform in "${PLATFORMS[@]}"; do
 done
 
 generated="$(mktemp)"
-trap 'rm -rf "$generated"' EXIT
+trap 'rm -rf "$generated" "$generated.log"' EXIT
 # --fail: a crate whose licence cargo-about cannot read, or that about.toml
 # does not accept, fails the run instead of being left out.
 cargo fetch --locked -q

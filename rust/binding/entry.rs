@@ -13,8 +13,9 @@
 //! - [`Startup::StandAside`] for a script conflict: gdext registers every
 //!   class but `McpUvCacheCleanup` ([`super::class_filter`]), so the editor
 //!   plugin still sweeps through `McpUvCacheSweep`, and one warning says why;
-//! - [`Startup::StandAside`] for a first import: gdext is never initialised,
-//!   nothing is registered, and one line says why.
+//! - [`Startup::StandAside`] for a first import, or a script conflict in an
+//!   import-only run: gdext is never initialised, nothing is registered (a
+//!   registered class may crash such a run at exit), and one line says why.
 //!
 //! The line is printed when the main loop starts on Godot 4.5+, so the
 //! editor's Output shows it; on older versions, when the scene level is

@@ -27,7 +27,8 @@ use crate::panic_guard;
 use crate::sweep::{SweepCounts, SweepReport};
 
 /// A sweep running in the background. Get one from
-/// `McpUvCacheCleanup.purge_directory_async()` and friends.
+/// `McpUvCacheCleanup.purge_directory_async()` and friends, or from
+/// `McpUvCacheSweep.start_sweeps()`, which the addon's editor plugin uses.
 #[derive(GodotClass)]
 #[class(base = RefCounted, no_init, tool)]
 pub struct McpUvCacheSweep {
