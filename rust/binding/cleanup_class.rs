@@ -18,15 +18,18 @@ use super::live_caches::{
 };
 use super::outcome::tell;
 use super::sweep_class::McpUvCacheSweep;
+use super::{checked, guarded};
 use crate::background::SweepOutcome;
 use crate::options::CallOptions;
-use crate::panic_guard;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
 use crate::uv_cache_dir::swept_roots;
 
 /// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
 /// class of the same name (same static methods, same Dictionary keys), plus
 /// background, detailed and configurable variants.
+/// The class name, for the messages of its methods.
+const CLASS: &str = "McpUvCacheCleanup";
+
 #[derive(GodotClass)]
 #[class(base = RefCounted, init, tool)]
 pub struct McpUvCacheCleanup {
@@ -48,7 +51,7 @@ impl McpUvCacheCleanup {
     /// naming the file or variable).
     #[func]
     fn purge_stale_builds() -> VarDictionary {
-        guarded("purge_stale_builds", zero_counts, || {
+        guarded(CLASS, "purge_stale_builds", zero_counts, || {
             counts_to_dictionary(&sweep_live_caches(&drop_in_options()))
         })
     }
@@ -58,8 +61,8 @@ impl McpUvCacheCleanup {
     /// nothing is touched (zeros).
     #[func]
     fn purge_stale_builds_with(options: Variant) -> VarDictionary {
-        guarded("purge_stale_builds_with", zero_counts, || {
-            match checked("purge_stale_builds_with", options_argument(&options)) {
+        guarded(CLASS, "purge_stale_builds_with", zero_counts, || {
+            match checked(CLASS, "purge_stale_builds_with", options_argument(&options)) {
                 Some(options) => counts_to_dictionary(&sweep_live_caches(&options)),
                 None => zero_counts(),
             }
@@ -78,6 +81,7 @@ impl McpUvCacheCleanup {
     #[func]
     fn purge_stale_builds_report() -> VarDictionary {
         guarded(
+            CLASS,
             "purge_stale_builds_report",
             || report_to_dictionary(&SweepReport::empty()),
             || {
@@ -109,7 +113,7 @@ impl McpUvCacheCleanup {
     /// it looked.
     #[func]
     fn last_stale_builds_sweep() -> VarDictionary {
-        guarded("last_stale_builds_sweep", VarDictionary::new, || {
+        guarded(CLASS, "last_stale_builds_sweep", VarDictionary::new, || {
             last_live_sweep_dictionary()
         })
     }
@@ -123,8 +127,8 @@ impl McpUvCacheCleanup {
     /// never renamed or removed, whatever its age, and is not counted.
     #[func]
     fn purge_directory(builds_root: Variant) -> VarDictionary {
-        guarded("purge_directory", zero_counts, || {
-            match checked("purge_directory", root_argument(&builds_root)) {
+        guarded(CLASS, "purge_directory", zero_counts, || {
+            match checked(CLASS, "purge_directory", root_argument(&builds_root)) {
                 Some(root) => run_now(&root, &drop_in_options()),
                 None => zero_counts(),
             }
@@ -137,8 +141,8 @@ impl McpUvCacheCleanup {
     /// with `push_error` naming the key, and nothing is touched (zeros).
     #[func]
     fn purge_directory_with(builds_root: Variant, options: Variant) -> VarDictionary {
-        guarded("purge_directory_with", zero_counts, || {
-            match checked("purge_directory_with", root_and_options(&builds_root, &options)) {
+        guarded(CLASS, "purge_directory_with", zero_counts, || {
+            match checked(CLASS, "purge_directory_with", root_and_options(&builds_root, &options)) {
                 Some((root, options)) => run_now(&root, &options),
                 None => zero_counts(),
             }
@@ -155,9 +159,10 @@ impl McpUvCacheCleanup {
     #[func]
     fn purge_directory_report(builds_root: Variant) -> VarDictionary {
         guarded(
+            CLASS,
             "purge_directory_report",
             || report_to_dictionary(&SweepReport::empty()),
-            || match checked("purge_directory_report", root_argument(&builds_root)) {
+            || match checked(CLASS, "purge_directory_report", root_argument(&builds_root)) {
                 Some(root) => report_of(&root),
                 None => report_to_dictionary(&SweepReport::empty()),
             },
@@ -170,7 +175,7 @@ impl McpUvCacheCleanup {
     /// nothing to the Output.
     #[func]
     fn stale_builds_root() -> GString {
-        guarded("stale_builds_root", GString::new, || {
+        guarded(CLASS, "stale_builds_root", GString::new, || {
             let root = live_resolutions().swap_remove(0).builds_root;
             GString::from(&root_text(root.as_deref()))
         })
@@ -180,7 +185,7 @@ impl McpUvCacheCleanup {
     /// where it sweeps none). Says nothing to the Output.
     #[func]
     fn stale_builds_roots() -> PackedStringArray {
-        guarded("stale_builds_roots", PackedStringArray::new, live_roots_text)
+        guarded(CLASS, "stale_builds_roots", PackedStringArray::new, live_roots_text)
     }
 
     /// `purge_stale_builds` on a worker thread: returns at once with a
@@ -188,7 +193,7 @@ impl McpUvCacheCleanup {
     /// emits `finished(result)`, summed, on the main thread.
     #[func]
     fn purge_stale_builds_async() -> Gd<McpUvCacheSweep> {
-        guarded("purge_stale_builds_async", McpUvCacheSweep::zeros, || {
+        guarded(CLASS, "purge_stale_builds_async", McpUvCacheSweep::zeros, || {
             McpUvCacheSweep::start_each(live_builds_roots(), drop_in_options())
         })
     }
@@ -198,9 +203,10 @@ impl McpUvCacheCleanup {
     #[func]
     fn purge_stale_builds_async_with(options: Variant) -> Gd<McpUvCacheSweep> {
         guarded(
+            CLASS,
             "purge_stale_builds_async_with",
             McpUvCacheSweep::zeros,
-            || match checked("purge_stale_builds_async_with", options_argument(&options)) {
+            || match checked(CLASS, "purge_stale_builds_async_with", options_argument(&options)) {
                 Some(options) => McpUvCacheSweep::start_each(live_builds_roots(), options),
                 None => McpUvCacheSweep::zeros(),
             },
@@ -210,34 +216,35 @@ impl McpUvCacheCleanup {
     /// `purge_directory` on a worker thread; see `purge_stale_builds_async`.
     #[func]
     fn purge_directory_async(builds_root: Variant) -> Gd<McpUvCacheSweep> {
-        guarded("purge_directory_async", McpUvCacheSweep::zeros, || {
-            match checked("purge_directory_async", root_argument(&builds_root)) {
+        guarded(
+            CLASS,
+            "purge_directory_async",
+            McpUvCacheSweep::zeros,
+            || match checked(CLASS, "purge_directory_async", root_argument(&builds_root)) {
                 Some(root) => McpUvCacheSweep::start(root, drop_in_options()),
                 None => McpUvCacheSweep::zeros(),
-            }
-        })
+            },
+        )
     }
 
     /// `purge_directory_with` on a worker thread. Bad arguments are reported
     /// at once and the returned sweep finishes with zeros.
     #[func]
     fn purge_directory_async_with(builds_root: Variant, options: Variant) -> Gd<McpUvCacheSweep> {
-        guarded("purge_directory_async_with", McpUvCacheSweep::zeros, || {
-            match checked("purge_directory_async_with", root_and_options(&builds_root, &options)) {
+        guarded(
+            CLASS,
+            "purge_directory_async_with",
+            McpUvCacheSweep::zeros,
+            || match checked(
+                CLASS,
+                "purge_directory_async_with",
+                root_and_options(&builds_root, &options),
+            ) {
                 Some((root, options)) => McpUvCacheSweep::start(root, options),
                 None => McpUvCacheSweep::zeros(),
-            }
-        })
+            },
+        )
     }
-}
-
-/// Runs `body` with panics caught: a panic becomes `fallback()` and a
-/// `godot_error!` naming the method.
-fn guarded<T>(method: &str, fallback: impl FnOnce() -> T, body: impl FnOnce() -> T) -> T {
-    panic_guard::catch(body).unwrap_or_else(|message| {
-        godot_error!("McpUvCacheCleanup.{method}: internal error, nothing reported: {message}");
-        fallback()
-    })
 }
 
 /// The full report of a sweep of `root`, told to the Output.
@@ -261,14 +268,6 @@ fn drop_in_options() -> CallOptions {
         sweep: SweepOptions::default(),
         log_summary: false,
     }
-}
-
-/// The value of a read argument; a refused one is reported with
-/// `push_error` naming the method and what was wrong, and gives `None`.
-fn checked<T>(method: &str, argument: Result<T, ArgumentError>) -> Option<T> {
-    argument
-        .map_err(|err| godot_error!("McpUvCacheCleanup.{method}: {err}; nothing swept"))
-        .ok()
 }
 
 fn root_and_options(builds_root: &Variant, options: &Variant) -> Result<(PathBuf, CallOptions), ArgumentError> {

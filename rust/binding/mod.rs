@@ -12,7 +12,9 @@
 //! - [`sweep_class`]: `McpUvCacheSweep`, a sweep running in the background;
 //! - [`convert`]: arguments read and checked, Dictionaries built;
 //! - [`outcome`]: how a sweep ended, told to the Output (the one place every
-//!   entry point reports through).
+//!   entry point reports through);
+//! - here, [`guarded`] and [`checked`]: the panic guard and the argument
+//!   report every static method of both classes goes through.
 
 pub mod class_filter;
 pub mod cleanup_class;
@@ -21,3 +23,26 @@ pub mod entry;
 pub mod live_caches;
 pub mod outcome;
 pub mod sweep_class;
+
+use godot::prelude::godot_error;
+
+use crate::panic_guard;
+use convert::ArgumentError;
+
+/// Runs `body` of the method `class.method` with panics caught: a panic
+/// becomes `fallback()` and a `godot_error!` naming the method. Every static
+/// method of both classes runs in it, so a bug never takes the editor down.
+pub(crate) fn guarded<T>(class: &str, method: &str, fallback: impl FnOnce() -> T, body: impl FnOnce() -> T) -> T {
+    panic_guard::catch(body).unwrap_or_else(|message| {
+        godot_error!("{class}.{method}: internal error, nothing reported: {message}");
+        fallback()
+    })
+}
+
+/// The value of a read argument of `class.method`; a refused one is reported
+/// with `push_error` naming the method and what was wrong, and gives `None`.
+pub(crate) fn checked<T>(class: &str, method: &str, argument: Result<T, ArgumentError>) -> Option<T> {
+    argument
+        .map_err(|err| godot_error!("{class}.{method}: {err}; nothing swept"))
+        .ok()
+}

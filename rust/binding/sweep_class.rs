@@ -20,11 +20,15 @@ use godot::prelude::*;
 use super::convert::{counts_to_dictionary, options_argument, report_to_dictionary, root_argument, root_text};
 use super::live_caches::live_roots_text;
 use super::outcome::tell;
+use super::{checked, guarded};
 use crate::background::BackgroundSweep;
 use crate::claim::{claim_each, RootClaim};
 use crate::options::CallOptions;
 use crate::panic_guard;
 use crate::sweep::{SweepCounts, SweepReport};
+
+/// The class name, for the messages of its methods.
+const CLASS: &str = "McpUvCacheSweep";
 
 /// A sweep running in the background. Get one from
 /// `McpUvCacheCleanup.purge_directory_async()` and friends, or from
@@ -106,26 +110,20 @@ impl McpUvCacheSweep {
     /// so the addon's editor plugin sweeps through it.
     #[func]
     fn start_sweeps(builds_roots: PackedStringArray, options: Variant) -> Gd<McpUvCacheSweep> {
-        let started = panic_guard::catch(|| {
+        guarded(CLASS, "start_sweeps", Self::zeros, || {
             let roots: Result<Vec<PathBuf>, _> = builds_roots
                 .as_slice()
                 .iter()
                 .map(|root| root_argument(&root.to_variant()))
                 .collect();
-            match roots.and_then(|roots| Ok((roots, options_argument(&options)?))) {
-                Ok((roots, mut options)) => {
+            let arguments = roots.and_then(|roots| Ok((roots, options_argument(&options)?)));
+            match checked(CLASS, "start_sweeps", arguments) {
+                Some((roots, mut options)) => {
                     options.sweep.measure_bytes = true;
                     Self::start_claimed(roots, options)
                 }
-                Err(err) => {
-                    godot_error!("McpUvCacheSweep.start_sweeps: {err}; nothing swept");
-                    Self::with_report(Self::zeros(), Vec::new())
-                }
+                None => Self::with_report(Self::zeros(), Vec::new()),
             }
-        });
-        started.unwrap_or_else(|message| {
-            godot_error!("McpUvCacheSweep.start_sweeps: internal error, nothing swept: {message}");
-            Self::zeros()
         })
     }
 
@@ -136,10 +134,7 @@ impl McpUvCacheSweep {
     /// `start_sweeps`).
     #[func]
     fn stale_builds_roots() -> PackedStringArray {
-        panic_guard::catch(live_roots_text).unwrap_or_else(|message| {
-            godot_error!("McpUvCacheSweep.stale_builds_roots: internal error: {message}");
-            PackedStringArray::new()
-        })
+        guarded(CLASS, "stale_builds_roots", PackedStringArray::new, live_roots_text)
     }
 
     /// Internal: the per-frame poll that emits `finished`; connected one

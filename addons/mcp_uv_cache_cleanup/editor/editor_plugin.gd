@@ -99,13 +99,13 @@ func sweep_now() -> void:
 	if _sweep != null:
 		_notify("a sweep is already running; its result follows.", false)
 		return
-	var roots := _roots()
-	if not _start(REASON_COMMAND):
+	var caches := _start(REASON_COMMAND)
+	if caches == 0:
 		_command_waiting = false
 		_notify("nothing to sweep: uv's caches are swept on Windows only, and no "
 			+ "extra_builds_dirs are set.", false)
 		return
-	_notify("sweeping stale uv builds in %d cache(s)..." % roots.size(), false)
+	_notify("sweeping stale uv builds in %d cache(s)..." % caches, false)
 
 
 ## True while one of the plugin's sweeps runs.
@@ -122,19 +122,20 @@ func _roots() -> PackedStringArray:
 	return roots
 
 
-## Starts a sweep unless one runs or there is nothing to sweep; true if it did.
-func _start(reason: String) -> bool:
+## Starts a sweep unless one runs or there is nothing to sweep; returns how
+## many caches it sweeps (0: it started none).
+func _start(reason: String) -> int:
 	if _sweep != null:
-		return false
+		return 0
 	var roots := _roots()
 	if roots.is_empty():
-		return false
+		return 0
 	var min_age := Settings.min_age_sec(EditorInterface.get_editor_settings())
 	var sweep: RefCounted = _native.start(roots, min_age)
 	_sweep = sweep
 	_sweep_reason = reason
 	sweep.connect(&"finished", _on_finished.bind(sweep), CONNECT_ONE_SHOT)
-	return true
+	return roots.size()
 
 
 func _on_finished(_result: Dictionary, sweep: RefCounted) -> void:
