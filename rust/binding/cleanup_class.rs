@@ -24,12 +24,12 @@ use crate::options::CallOptions;
 use crate::sweep::{sweep, SweepCounts, SweepOptions, SweepReport};
 use crate::uv_cache_dir::swept_roots;
 
-/// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
-/// class of the same name (same static methods, same Dictionary keys), plus
-/// background, detailed and configurable variants.
 /// The class name, for the messages of its methods.
 const CLASS: &str = "McpUvCacheCleanup";
 
+/// Sweeps stale `.tmp*` uv build venvs. Drop-in replacement for the GDScript
+/// class of the same name (same static methods, same Dictionary keys), plus
+/// background, detailed and configurable variants.
 #[derive(GodotClass)]
 #[class(base = RefCounted, init, tool)]
 pub struct McpUvCacheCleanup {
