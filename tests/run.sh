@@ -43,8 +43,10 @@
 #             OS's list), one SKIPPED line for each engine that is not there:
 #             the suite (tests/engine/godot_suite.sh), our addon next to a
 #             godot-ai-shaped project (tests/engine/godot_ai_coexistence.sh), and on
-#             a Linux editor the editor stages (tests/engine/godot_editor.sh) and the
-#             real godot-ai plugin in the editor (tests/engine/godot_ai_editor.sh); a
+#             a Linux editor the editor stages (tests/engine/godot_editor.sh), the
+#             real godot-ai plugin in the editor (tests/engine/godot_ai_editor.sh) and
+#             exported games (tests/engine/godot_export.sh: exported for Linux,
+#             Windows and Web, run on every template, Windows under Wine); a
 #             Windows editor runs the first two under Wine, then the editor
 #             plugin on uv's real Windows caches, alone and beside the real
 #             godot-ai (tests/engine/godot_editor_windows.sh).
@@ -202,6 +204,7 @@ stage_engines() {
         if [[ "$kind" == editor && "$os" == linux ]]; then
             GODOT_EDITOR="$path" tests/engine/godot_editor.sh
             GODOT_EDITOR="$path" tests/engine/godot_ai_editor.sh
+            GODOT_EDITOR="$path" tests/engine/godot_export.sh
         elif [[ "$kind" == editor ]]; then
             # Under Wine this editor has run the suite and the coexistence
             # stages above, as a template does; then the editor plugin on

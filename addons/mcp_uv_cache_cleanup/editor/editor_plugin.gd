@@ -12,6 +12,8 @@ extends EditorPlugin
 ##   says it started, then what was removed and what stays and why, in a
 ##   toast (a dialog before Godot 4.4) and the Output.
 ## - Settings: Editor Settings > Mcp Uv Cache Cleanup (sweep_settings.gd).
+## - Keeps the addon out of exported games (export_plugin.gd), unless a
+##   preset opts in.
 ##
 ## Every sweep is native and on a worker thread (McpUvCacheSweep, through
 ## native_sweeps.gd), so the editor never waits for the disk; the plugin runs
@@ -24,6 +26,7 @@ signal sweep_finished(report: Dictionary)
 
 const Settings := preload("sweep_settings.gd")
 const ReportText := preload("report_text.gd")
+const ExportPlugin := preload("export_plugin.gd")
 
 const SWEEP_CLASS := &"McpUvCacheSweep"
 const CLEANUP_CLASS := &"McpUvCacheCleanup"
@@ -49,9 +52,13 @@ var _command_waiting := false
 ## What stayed after the last sweep, to say only what changed.
 var _last_stays := ""
 var _timer: Timer = null
+## Keeps the addon out of exported games (export_plugin.gd).
+var _export_plugin: EditorExportPlugin = null
 
 
 func _enter_tree() -> void:
+	_export_plugin = ExportPlugin.new()
+	add_export_plugin(_export_plugin)
 	var settings := EditorInterface.get_editor_settings()
 	Settings.register(settings)
 	add_tool_menu_item(COMMAND_NAME, sweep_now)
@@ -75,6 +82,9 @@ func _enter_tree() -> void:
 
 
 func _exit_tree() -> void:
+	remove_export_plugin(_export_plugin)
+	_export_plugin.restore_extension_list()
+	_export_plugin = null
 	remove_tool_menu_item(COMMAND_NAME)
 	EditorInterface.get_command_palette().remove_command(COMMAND_KEY)
 	if _native == null:
