@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Exported games: the addon is an editor tool, so a game exported from a
-# project that has it installed and its plugin enabled carries none of its
-# files by default, and starts with no line from it; the export option
+# project that has it installed carries none of its files by default, and
+# starts with no line from it; the export option
 # mcp_uv_cache_cleanup/include_in_export brings the runtime part back
-# (addons/mcp_uv_cache_cleanup/editor/export_plugin.gd).
+# (addons/mcp_uv_cache_cleanup/editor/export_plugin.gd, hosted by the native
+# McpUvCacheExportGuard, or by the addon's plugin in a first-import run).
 #
 #   tests/engine/godot_export.sh     $GODOT_EDITOR, else the editor of
 #                                    ../shared/godot/engines.tsv
@@ -59,11 +60,11 @@ fail() {
     exit 1
 }
 
-# The project as a user has it: the addon installed, its plugin enabled.
+# The project as a user has it: the addon installed, its plugin not enabled
+# (the native McpUvCacheExportGuard hosts the export plugin in every editor).
 cp -R tests/engine/export_project "$project"
 mkdir -p "$project/addons"
 cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
-enable_editor_plugin "$project" res://addons/mcp_uv_cache_cleanup/plugin.cfg
 
 # Appends preset number INDEX, named NAME, for PLATFORM (Godot's name) to
 # export_presets.cfg: every resource, scripts as text (a 4.7 editor's binary
@@ -107,9 +108,12 @@ if ((${#windows_templates[@]})); then
     add_preset 5 windows-opt-in "Windows Desktop" "$(realpath "${windows_templates[0]}")" true
 fi
 
-# A copy before any import, for the fresh-checkout export below.
+# A copy before any import, for the fresh-checkout export below, with the
+# plugin enabled: in that run the native classes are not registered, and the
+# plugin hosts the export plugin.
 fresh="$scratch/fresh"
 cp -R "$project" "$fresh"
+enable_editor_plugin "$fresh" res://addons/mcp_uv_cache_cleanup/plugin.cfg
 
 echo "== import"
 JUDGE_ARGS=(--no-summary)
@@ -237,7 +241,7 @@ export_desktop() {
 
 # A CI job exports a fresh checkout: the editor imports it first, in the same
 # run (the extension registers no class in such a run, rust/first_import.rs),
-# so the plugin's export plugin must do its work without the native library.
+# so there the addon's plugin hosts the export plugin.
 echo "== export a fresh checkout, import and export in one run"
 JUDGE_ARGS=(--no-summary)
 mkdir -p "$out/fresh"

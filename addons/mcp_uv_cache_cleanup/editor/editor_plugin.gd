@@ -12,8 +12,9 @@ extends EditorPlugin
 ##   says it started, then what was removed and what stays and why, in a
 ##   toast (a dialog before Godot 4.4) and the Output.
 ## - Settings: Editor Settings > Mcp Uv Cache Cleanup (sweep_settings.gd).
-## - Keeps the addon out of exported games (export_plugin.gd), unless a
-##   preset opts in.
+## - Keeps the addon out of exported games (export_plugin.gd) where the
+##   native McpUvCacheExportGuard, which does that in every editor, is not
+##   registered (the run that first imports a project, as a CI export does).
 ##
 ## Every sweep is native and on a worker thread (McpUvCacheSweep, through
 ## native_sweeps.gd), so the editor never waits for the disk; the plugin runs
@@ -29,6 +30,7 @@ const ReportText := preload("report_text.gd")
 const ExportPlugin := preload("export_plugin.gd")
 
 const SWEEP_CLASS := &"McpUvCacheSweep"
+const EXPORT_GUARD_CLASS := &"McpUvCacheExportGuard"
 const CLEANUP_CLASS := &"McpUvCacheCleanup"
 const COMMAND_NAME := "Sweep stale uv builds now"
 const COMMAND_KEY := "mcp_uv_cache_cleanup/sweep_stale_uv_builds_now"
@@ -52,13 +54,15 @@ var _command_waiting := false
 ## What stayed after the last sweep, to say only what changed.
 var _last_stays := ""
 var _timer: Timer = null
-## Keeps the addon out of exported games (export_plugin.gd).
+## Keeps the addon out of exported games (export_plugin.gd), when the
+## native guard does not.
 var _export_plugin: EditorExportPlugin = null
 
 
 func _enter_tree() -> void:
-	_export_plugin = ExportPlugin.new()
-	add_export_plugin(_export_plugin)
+	if not ClassDB.class_exists(EXPORT_GUARD_CLASS):
+		_export_plugin = ExportPlugin.new()
+		add_export_plugin(_export_plugin)
 	var settings := EditorInterface.get_editor_settings()
 	Settings.register(settings)
 	add_tool_menu_item(COMMAND_NAME, sweep_now)
@@ -82,9 +86,10 @@ func _enter_tree() -> void:
 
 
 func _exit_tree() -> void:
-	remove_export_plugin(_export_plugin)
-	_export_plugin.restore_extension_list()
-	_export_plugin = null
+	if _export_plugin != null:
+		remove_export_plugin(_export_plugin)
+		_export_plugin.restore_extension_list()
+		_export_plugin = null
 	remove_tool_menu_item(COMMAND_NAME)
 	EditorInterface.get_command_palette().remove_command(COMMAND_KEY)
 	if _native == null:

@@ -13,7 +13,8 @@ extends EditorExportPlugin
 ## library of ours (Web, Android, iOS) gets nothing even then, and the export
 ## says so once.
 ##
-## Registered by editor_plugin.gd while the addon's plugin is enabled.
+## Registered in every editor by the native McpUvCacheExportGuard, or, where
+## that class is not registered (a first import), by editor_plugin.gd.
 
 const ADDON_DIR := "res://addons/mcp_uv_cache_cleanup/"
 const GDEXTENSION_PATH := ADDON_DIR + "mcp_uv_cache_cleanup.gdextension"

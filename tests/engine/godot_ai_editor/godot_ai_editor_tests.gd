@@ -50,6 +50,7 @@ func _installed() -> void:
 	expect(plugin != null, "godot-ai's plugin is in the editor's tree")
 	expect(not ClassDB.class_exists("McpUvCacheCleanup"), "the native McpUvCacheCleanup stands aside")
 	expect(ClassDB.class_exists("McpUvCacheSweep"), "McpUvCacheSweep registered: the plugin's way in")
+	expect(ClassDB.class_exists("McpUvCacheExportGuard"), "McpUvCacheExportGuard registered: exports")
 	expect(_script_class_path("McpUvCacheCleanup").ends_with("godot_ai/utils/uv_cache_cleanup.gd"),
 		"McpUvCacheCleanup is godot-ai's script class")
 	_expect_every_godot_ai_script_compiles()
