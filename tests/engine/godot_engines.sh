@@ -121,21 +121,40 @@ prepare_project() {
     python3 tests/engine/godot_class_cache.py "$project"
 }
 
-# Runs SCENE of PROJECT on the engine, printing and saving the output to LOG;
-# any further arguments are user arguments (after `--`). Returns the
-# engine's exit code (call it as `run_engine ... || status=$?`).
-run_engine() {
-    local platform="$1" engine="$2" project="$3" scene="$4" log="$5"
-    shift 5
-    if [[ "$platform" == windows ]]; then
+# Runs the Godot binary ENGINE with ARGS, printing and saving the output to
+# LOG; a Windows .exe runs under Wine, in the prefix make_wine_prefix made.
+# Returns the engine's exit code (call it as `run_godot ... || status=$?`).
+run_godot() {
+    local engine="$1" log="$2"
+    shift 2
+    if [[ "$engine" == *.exe ]]; then
         # The live-cache tests sweep this process's real %LOCALAPPDATA%: only
         # in a throwaway Wine prefix, which this variable vouches for.
-        MCP_UVCC_THROWAWAY_PROFILE=1 timeout "$ENGINE_TIMEOUT_SEC" /usr/lib/wine/wine64 "$engine" \
-            --headless --path "$(wine_path "$project")" "$scene" -- "$@" 2>&1 | tr -d '\r' | tee "$log"
-    else
-        timeout "$ENGINE_TIMEOUT_SEC" "$engine" --headless --path "$project" "$scene" -- "$@" 2>&1 | tee "$log"
+        MCP_UVCC_THROWAWAY_PROFILE=1 timeout "$ENGINE_TIMEOUT_SEC" "$WINE_LOADER" "$engine" "$@" 2>&1 |
+            tr -d '\r' | tee "$log"
+        return "${PIPESTATUS[0]}"
     fi
+    timeout "$ENGINE_TIMEOUT_SEC" "$engine" "$@" 2>&1 | tee "$log"
     return "${PIPESTATUS[0]}"
+}
+
+# PATH as ENGINE sees it: a Windows path (Z:\...) for a .exe under Wine.
+engine_path() {
+    if [[ "$1" == *.exe ]]; then
+        wine_path "$2"
+    else
+        printf '%s\n' "$2"
+    fi
+}
+
+# Runs SCENE of PROJECT on the engine, printing and saving the output to LOG;
+# any further arguments are user arguments (after `--`). PLATFORM names the
+# run; the engine's file name says whether it runs under Wine. Returns the
+# engine's exit code (call it as `run_engine ... || status=$?`).
+run_engine() {
+    local engine="$2" project="$3" scene="$4" log="$5"
+    shift 5
+    run_godot "$engine" "$log" --headless --path "$(engine_path "$engine" "$project")" "$scene" -- "$@"
 }
 
 # Extra arguments for tests/engine/godot_log.py in judge_run, such as
@@ -235,19 +254,9 @@ enable_editor_plugin() {
 run_editor() {
     local editor="$1" project="$2" log="$3" mode="$4"
     shift 4
-    if [[ "$editor" == *.exe ]]; then
-        # A Windows editor, under Wine in the prefix make_wine_prefix made;
-        # the plugin's tests sweep the Wine user's real %LOCALAPPDATA% cache,
-        # which this variable vouches is a throwaway one.
-        # shellcheck disable=SC2086 # word splitting wanted: a list of flags
-        MCP_UVCC_THROWAWAY_PROFILE=1 timeout "$ENGINE_TIMEOUT_SEC" "$WINE_LOADER" "$editor" --headless "$mode" \
-            ${GODOT_EDITOR_FLAGS:-} --path "$(wine_path "$project")" -- "$@" 2>&1 | tr -d '\r' | tee "$log"
-        return "${PIPESTATUS[0]}"
-    fi
     # shellcheck disable=SC2086 # word splitting wanted: a list of flags
-    timeout "$ENGINE_TIMEOUT_SEC" "$editor" --headless "$mode" ${GODOT_EDITOR_FLAGS:-} --path "$project" -- "$@" \
-        2>&1 | tee "$log"
-    return "${PIPESTATUS[0]}"
+    run_godot "$editor" "$log" --headless "$mode" ${GODOT_EDITOR_FLAGS:-} \
+        --path "$(engine_path "$editor" "$project")" -- "$@"
 }
 
 # run_editor, then judge_run.

@@ -144,7 +144,7 @@ export_preset() {
 
 # Runs the editor on PROJECT with MODE NAME TARGET, the output to LOG.
 run_export() {
-    timeout "$ENGINE_TIMEOUT_SEC" "$editor" --headless --path "$1" "$2" "$3" "$4" > "$5" 2>&1
+    run_godot "$editor" "$5" --headless --path "$1" "$2" "$3" "$4"
 }
 
 # The libraries of ours in export directory DIR, one file name a line.
@@ -158,21 +158,8 @@ our_libraries() {
 run_game() {
     local label="$1" engine="$2" pack="$3" log="$4"
     JUDGE_ARGS=(--no-summary)
-    if [[ "$engine" == *.exe ]]; then
-        judged "godot_export: $label" "$log" run_windows_game "$engine" "$pack" "$log"
-    else
-        judged "godot_export: $label" "$log" run_linux_game "$engine" "$pack" "$log"
-    fi
-}
-
-run_linux_game() {
-    timeout "$ENGINE_TIMEOUT_SEC" "$1" --headless --main-pack "$2" > "$3" 2>&1
-}
-
-run_windows_game() {
-    timeout "$ENGINE_TIMEOUT_SEC" "$WINE_LOADER" "$1" --headless --main-pack "$(wine_path "$2")" 2>&1 |
-        tr -d '\r' > "$3"
-    return "${PIPESTATUS[0]}"
+    judged "godot_export: $label" "$log" \
+        run_godot "$engine" "$log" --headless --main-pack "$(engine_path "$engine" "$pack")"
 }
 
 # The value of the game's line "GAME KEY=..." in LOG; fails if there is
@@ -226,13 +213,15 @@ export_desktop() {
         [[ "$libraries" == "$want" ]] || fail "$name: libraries of ours beside the game: '$libraries', want '$want'"
         local template
         for template in "$@"; do
-            local copy="$dir/game-$(basename "$template")"
+            local engine_name copy
+            engine_name="$(basename "$template")"
+            copy="$dir/game-$engine_name"
             cp "$template" "$copy"
-            run_game "$name on $(basename "$template")" "$copy" "$dir/game.zip" "$dir/$(basename "$template").log"
+            run_game "$name on $engine_name" "$copy" "$dir/game.zip" "$dir/$engine_name.log"
             if [[ "$choice" == default ]]; then
-                expect_left_out "$name on $(basename "$template")" "$dir/$(basename "$template").log"
+                expect_left_out "$name on $engine_name" "$dir/$engine_name.log"
             else
-                expect_included "$name on $(basename "$template")" "$dir/$(basename "$template").log"
+                expect_included "$name on $engine_name" "$dir/$engine_name.log"
             fi
             rm -f "$copy"
         done

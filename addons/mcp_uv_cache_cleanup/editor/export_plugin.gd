@@ -121,8 +121,9 @@ func _hide_from_extension_list() -> void:
 	var text := FileAccess.get_file_as_string(EXTENSION_LIST)
 	var kept := PackedStringArray()
 	for line in text.split("\n"):
-		if not line.strip_edges().is_empty() and line.strip_edges() != GDEXTENSION_PATH:
-			kept.append(line.strip_edges())
+		var entry := line.strip_edges()
+		if not entry.is_empty() and entry != GDEXTENSION_PATH:
+			kept.append(entry)
 	var filtered := "\n".join(kept) + ("\n" if not kept.is_empty() else "")
 	if filtered != text and _write_extension_list(filtered):
 		_saved_extension_list = text
