@@ -9,7 +9,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::first_import::import_only;
+use crate::first_import::{exit_crash_possible, import_only};
 use crate::script_conflict::{find_conflict, project_dir_of, Conflict};
 
 /// What to do on load.
@@ -20,9 +20,11 @@ pub enum Startup {
     /// Say why once, and register every class but the one a script declares
     /// ([`StandAside::ScriptConflict`]) or none ([`StandAside::FirstImport`]).
     StandAside(StandAside),
-    /// An import-only run: register, unless the running editor is loading
-    /// the library because it discovered it ([`at_scene_level`]). Godot can
-    /// only be asked that when the scene level initialises.
+    /// An import-only run on a Godot that may crash at exit in one
+    /// ([`crate::first_import::EXIT_CRASH_SINCE`]): register, unless the
+    /// running editor is loading the library because it discovered it
+    /// ([`at_scene_level`]). Godot can only be asked that when the scene
+    /// level initialises.
     DecideAtSceneLevel,
 }
 
@@ -32,14 +34,15 @@ pub enum StandAside {
     /// A project script declares the class name ([`crate::script_conflict`]):
     /// `McpUvCacheCleanup` is left out, the other classes (`McpUvCacheSweep`,
     /// through which the addon's editor plugin sweeps) are registered,
-    /// except in an import-only run, which registers none: a class
+    /// except in a crash-prone import, which registers none: a class
     /// registered there may crash Godot at exit (the `first_import` module),
     /// and no plugin runs in it.
     ScriptConflict {
         /// The script that declares the name.
         conflict: Conflict,
-        /// Whether this run only imports.
-        import_only: bool,
+        /// Whether this run only imports, on a Godot that may crash at exit
+        /// in such a run ([`crate::first_import::exit_crash_possible`]).
+        crash_prone_import: bool,
     },
     /// An import-only run discovering the extension for the first time
     /// (the `first_import` module); the classes come with the next start.
@@ -65,7 +68,13 @@ impl StandAside {
 
     /// True if the classes other than `McpUvCacheCleanup` are registered.
     pub fn registers_other_classes(&self) -> bool {
-        matches!(self, StandAside::ScriptConflict { import_only: false, .. })
+        matches!(
+            self,
+            StandAside::ScriptConflict {
+                crash_prone_import: false,
+                ..
+            }
+        )
     }
 
     /// True if the line is a warning: something the user should change. The
@@ -76,23 +85,28 @@ impl StandAside {
 }
 
 /// Decides when Godot calls the entry point, for the library at `library`
-/// (the path Godot loaded it from, if it could be read) and the process's
-/// command line `args`. The project is the library's nearest ancestor with a
-/// `project.godot`, else `current_dir`. A script conflict comes first: it
-/// holds in every run, not only the first.
+/// (the path Godot loaded it from, if it could be read), the process's
+/// command line `args` and the running Godot's `godot_version` (`(major,
+/// minor)`, if it could be read). The project is the library's nearest
+/// ancestor with a `project.godot`, else `current_dir`. A script conflict
+/// comes first: it holds in every run, not only the first. An import-only
+/// run is set apart only on a Godot that may crash at exit in one
+/// ([`exit_crash_possible`]); elsewhere it registers as any run does.
 pub fn decide(
     library: Option<&Path>,
     args: impl IntoIterator<Item = OsString>,
     current_dir: Option<PathBuf>,
+    godot_version: Option<(u32, u32)>,
 ) -> Startup {
+    let crash_prone_import = import_only(args) && exit_crash_possible(godot_version);
     let project = library.and_then(project_dir_of).or(current_dir);
     if let Some(conflict) = project.as_deref().and_then(find_conflict) {
         return Startup::StandAside(StandAside::ScriptConflict {
             conflict,
-            import_only: import_only(args),
+            crash_prone_import,
         });
     }
-    if import_only(args) {
+    if crash_prone_import {
         return Startup::DecideAtSceneLevel;
     }
     Startup::Register

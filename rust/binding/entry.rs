@@ -14,8 +14,9 @@
 //!   class but `McpUvCacheCleanup` ([`super::class_filter`]), so the editor
 //!   plugin still sweeps through `McpUvCacheSweep`, and one warning says why;
 //! - [`Startup::StandAside`] for a first import, or a script conflict in an
-//!   import-only run: gdext is never initialised, nothing is registered (a
-//!   registered class may crash such a run at exit), and one line says why.
+//!   import-only run, on a Godot whose editor may crash at exit there
+//!   ([`crate::first_import::EXIT_CRASH_SINCE`]: 4.4 on, not 4.3): gdext
+//!   is never initialised, nothing is registered, and one line says why.
 //!
 //! The line is printed when the main loop starts on Godot 4.5+, so the
 //! editor's Output shows it; on older versions, when the scene level is
@@ -86,11 +87,13 @@ pub unsafe extern "C" fn gdext_rust_init(
     // any way, load as before.
     let startup = panic_guard::catch(|| {
         // SAFETY: the arguments are Godot's, as passed to this entry point.
-        let library_path = unsafe { library_path(get_proc_address, library) };
+        let (library_path, version) =
+            unsafe { (library_path(get_proc_address, library), godot_version(get_proc_address)) };
         decide(
             library_path.as_deref(),
             std::env::args_os(),
             std::env::current_dir().ok(),
+            version,
         )
     })
     .unwrap_or(Startup::Register);
@@ -347,12 +350,15 @@ const MAIN_LOOP_CALLBACKS_SINCE: (u32, u32) = (4, 5);
 /// True if the running Godot is `(major, minor)` or newer; false if its
 /// version cannot be read.
 unsafe fn godot_is_at_least(get_proc_address: sys::GDExtensionInterfaceGetProcAddress, since: (u32, u32)) -> bool {
+    // SAFETY: forwarded unchanged.
+    unsafe { godot_version(get_proc_address) }.is_some_and(|version| version >= since)
+}
+
+/// The running Godot's `(major, minor)`, if it can be read.
+unsafe fn godot_version(get_proc_address: sys::GDExtensionInterfaceGetProcAddress) -> Option<(u32, u32)> {
     // SAFETY: the name is paired with its interface signature.
-    let Some(get_version) =
-        (unsafe { interface_fn::<sys::GDExtensionInterfaceGetGodotVersion>(get_proc_address, c"get_godot_version") })
-    else {
-        return false;
-    };
+    let get_version =
+        unsafe { interface_fn::<sys::GDExtensionInterfaceGetGodotVersion>(get_proc_address, c"get_godot_version")? };
     let mut version = sys::GDExtensionGodotVersion {
         major: 0,
         minor: 0,
@@ -361,7 +367,7 @@ unsafe fn godot_is_at_least(get_proc_address: sys::GDExtensionInterfaceGetProcAd
     };
     // SAFETY: Godot fills the struct it is given.
     unsafe { get_version(&raw mut version) };
-    (version.major, version.minor) >= since
+    Some((version.major, version.minor))
 }
 
 /// The hash of `Engine.has_singleton(name: StringName) -> bool`, the same in
