@@ -19,6 +19,9 @@ const GdSweep := preload(
 ## sweeps rather than the disk's journal), as for `cargo bench`.
 const SCRATCH_VAR := "UVCC_BENCH_DIR"
 const USER_SCRATCH := "user://uv_cache_cleanup_bench"
+## The native McpUvCacheCleanup, by name, as test_case.gd's `cleanup` (why
+## there).
+const CLEANUP_CLASS := &"McpUvCacheCleanup"
 ## The fixture's size: these defaults, or the environment variables
 ## UVCC_BENCH_VENVS, UVCC_BENCH_FILES (per venv) and UVCC_BENCH_ROUNDS (Wine
 ## creates files about a thousand times slower than Linux: use a small cache
@@ -29,6 +32,9 @@ const DEFAULT_ROUNDS := 5
 const FILES_PER_DIR := 25
 const ASYNC_CALLS := 200
 
+var cleanup: Object = (
+	ClassDB.instantiate(CLEANUP_CLASS) if ClassDB.class_exists(CLEANUP_CLASS) else null
+)
 var _passed := 0
 var _failed := 0
 var _scratch := USER_SCRATCH
@@ -48,7 +54,7 @@ func _ready() -> void:
 	for round_index in _rounds:
 		var native_root := _fresh_cache("native_%d" % round_index)
 		var started := Time.get_ticks_usec()
-		var native := McpUvCacheCleanup.purge_directory(native_root)
+		var native: Dictionary = cleanup.purge_directory(native_root)
 		native_usec.append(Time.get_ticks_usec() - started)
 		_check("native sweep, round %d" % round_index, native, expected, native_root)
 
@@ -109,7 +115,7 @@ func _async_call_usec() -> Array[int]:
 		var call_root := root.path_join("call_%d" % call_index)
 		FsUtil.write_file(call_root.path_join(".tmpA/Lib/mod.py"), "x")
 		var started := Time.get_ticks_usec()
-		var sweep := McpUvCacheCleanup.purge_directory_async(call_root)
+		var sweep: RefCounted = cleanup.purge_directory_async(call_root)
 		elapsed.append(Time.get_ticks_usec() - started)
 		sweeps.append(sweep)
 	var deadline := Time.get_ticks_msec() + 60000
@@ -153,9 +159,9 @@ func _sync_against_async(expected: Dictionary) -> Array[String]:
 			var started := Time.get_ticks_usec()
 			var counts: Dictionary
 			if method == "purge_directory":
-				counts = McpUvCacheCleanup.purge_directory(root)
+				counts = cleanup.purge_directory(root)
 			else:
-				var sweep: McpUvCacheSweep = McpUvCacheCleanup.purge_directory_async(root)
+				var sweep: RefCounted = cleanup.purge_directory_async(root)
 				counts = await sweep.finished
 			var usec := Time.get_ticks_usec() - started
 			by_method[method].append(usec)

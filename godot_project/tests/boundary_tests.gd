@@ -26,14 +26,14 @@ func test_a_root_that_is_not_a_string_is_refused() -> void:
 	for case in bad_roots:
 		var why := "builds_root must be a String, got %s" % case[1]
 		expect_error(PREFIX % ["purge_directory", why])
-		expect_eq(McpUvCacheCleanup.purge_directory(case[0]), counts(0, 0, 0, 0), why)
+		expect_eq(cleanup.purge_directory(case[0]), counts(0, 0, 0, 0), why)
 		expect_error(PREFIX % ["purge_directory_with", why])
-		expect_eq(McpUvCacheCleanup.purge_directory_with(case[0], {}), counts(0, 0, 0, 0), why)
+		expect_eq(cleanup.purge_directory_with(case[0], {}), counts(0, 0, 0, 0), why)
 		expect_error(PREFIX % ["purge_directory_report", why])
-		var report := McpUvCacheCleanup.purge_directory_report(case[0])
+		var report: Dictionary = cleanup.purge_directory_report(case[0])
 		expect_eq(report.get("scanned"), 0, "report: " + why)
 		expect_error(PREFIX % ["purge_directory_async", why])
-		var sweep := McpUvCacheCleanup.purge_directory_async(case[0])
+		var sweep: RefCounted = cleanup.purge_directory_async(case[0])
 		expect_eq(await finished(sweep), counts(0, 0, 0, 0), why)
 	expect_eq(FsUtil.list_tree(root), before, "tree unchanged")
 
@@ -44,14 +44,14 @@ func test_options_that_are_not_a_dictionary_are_refused() -> void:
 	for case in [[null, "null"], ["dry_run", "String"], [[1], "Array"], [7, "int"]]:
 		var why := "options must be a Dictionary, got %s" % case[1]
 		expect_error(PREFIX % ["purge_directory_with", why])
-		expect_eq(McpUvCacheCleanup.purge_directory_with(root, case[0]), counts(0, 0, 0, 0), why)
+		expect_eq(cleanup.purge_directory_with(root, case[0]), counts(0, 0, 0, 0), why)
 		expect_error(PREFIX % ["purge_directory_async_with", why])
-		var sweep := McpUvCacheCleanup.purge_directory_async_with(root, case[0])
+		var sweep: RefCounted = cleanup.purge_directory_async_with(root, case[0])
 		expect_eq(await finished(sweep), counts(0, 0, 0, 0), why)
 		expect_error(PREFIX % ["purge_stale_builds_with", why])
-		expect_eq(McpUvCacheCleanup.purge_stale_builds_with(case[0]), counts(0, 0, 0, 0), why)
+		expect_eq(cleanup.purge_stale_builds_with(case[0]), counts(0, 0, 0, 0), why)
 		expect_error(PREFIX % ["purge_stale_builds_async_with", why])
-		var live := McpUvCacheCleanup.purge_stale_builds_async_with(case[0])
+		var live: RefCounted = cleanup.purge_stale_builds_async_with(case[0])
 		expect_eq(await finished(live), counts(0, 0, 0, 0), "live, async: " + why)
 	expect_eq(FsUtil.list_tree(root), before, "tree unchanged")
 
@@ -63,7 +63,7 @@ func test_godot_paths_that_climb_out_are_refused() -> void:
 	for path in ["user://../uvcc_climb", "user://x/../../uvcc_climb", "res://../uvcc_climb"]:
 		var why := 'builds_root "%s" climbs out of its res:// or user:// tree with ".."' % path
 		expect_error(PREFIX % ["purge_directory", why])
-		expect_eq(McpUvCacheCleanup.purge_directory(path), counts(0, 0, 0, 0), path)
+		expect_eq(cleanup.purge_directory(path), counts(0, 0, 0, 0), path)
 	var survived := FsUtil.exists(outside.path_join(".tmpOutside/pyvenv.cfg"))
 	FsUtil.remove_tree(outside)
 	expect(survived, "the build dir outside user:// survives")
@@ -78,12 +78,12 @@ func test_huge_and_nul_paths_answer_zeros_with_a_warning() -> void:
 	# missing cache: zeros, silently, as when uv never ran.
 	if OS.get_name() != "Windows":
 		expect_warning("McpUvCacheCleanup: nothing swept: " + huge.left(60))
-	expect_eq(McpUvCacheCleanup.purge_directory(huge), counts(0, 0, 0, 0), "100,000-character path")
+	expect_eq(cleanup.purge_directory(huge), counts(0, 0, 0, 0), "100,000-character path")
 	# Godot's String ends at a NUL, so the extension receives the path up to
 	# it: here the cache's own .tmpA, which holds no build dir. (A NUL that
 	# does reach the sweep is refused: tests/sweep_properties.rs.)
 	var with_nul := global.path_join(".tmpA") + String.chr(0) + "/../.."
-	var result := McpUvCacheCleanup.purge_directory(with_nul)
+	var result: Dictionary = cleanup.purge_directory(with_nul)
 	expect_eq(result, counts(0, 0, 0, 0), "path with a NUL")
 	expect_eq(FsUtil.list_tree(root), before, "tree unchanged")
 
@@ -91,7 +91,7 @@ func test_huge_and_nul_paths_answer_zeros_with_a_warning() -> void:
 func test_a_string_name_root_is_a_path_like_a_string() -> void:
 	var root := scratch("string_name")
 	FsUtil.make_venv(root.path_join(".tmpA"))
-	var result := McpUvCacheCleanup.purge_directory(StringName(root))
+	var result: Dictionary = cleanup.purge_directory(StringName(root))
 	expect_eq(result, counts(1, 1, 1, 0), "StringName root")
 
 
@@ -109,7 +109,7 @@ func test_options_at_their_limits_work_and_past_them_are_refused() -> void:
 		FsUtil.make_venv(root.path_join(".tmpA"))
 		FsUtil.make_venv(root.path_join("_dead_.tmpB"))
 		var label := var_to_str(case[0])
-		expect_eq(McpUvCacheCleanup.purge_directory_with(root, case[0]), case[1], label)
+		expect_eq(cleanup.purge_directory_with(root, case[0]), case[1], label)
 	var root := _untouchable("limits_refused")
 	var before := FsUtil.list_tree(root)
 	var refused := [
@@ -122,5 +122,5 @@ func test_options_at_their_limits_work_and_past_them_are_refused() -> void:
 	]
 	for case in refused:
 		expect_error(PREFIX % ["purge_directory_with", case[1]])
-		expect_eq(McpUvCacheCleanup.purge_directory_with(root, case[0]), counts(0, 0, 0, 0), case[1])
+		expect_eq(cleanup.purge_directory_with(root, case[0]), counts(0, 0, 0, 0), case[1])
 	expect_eq(FsUtil.list_tree(root), before, "tree unchanged")

@@ -67,7 +67,11 @@ func _command_sweeps(plugin: Node, root: String) -> void:
 	expect_eq(rival_report, counts(0, 0, 0, 0), "a second sweep of the same cache did nothing")
 	var busy: Variant = rival.call("get_report").get("busy")
 	expect_eq(busy, PackedStringArray([ProjectSettings.globalize_path(root)]), "busy cache")
-	var report := await next_report(plugin)
+	# The command's sweep may end in the frames the rival took (it does in
+	# Godot 4.3): then it already reported, and its report is the last one.
+	var report: Dictionary = plugin.get("last_report")
+	if plugin.call("is_sweeping"):
+		report = await next_report(plugin)
 	expect_eq(report.get("deleted"), 3, "the command's sweep")
 	expect(int(report.get("files_removed", 0)) > 0, "files counted")
 	expect(int(report.get("bytes_freed", 0)) > 0, "bytes counted")

@@ -22,7 +22,7 @@ func test_native_classes_are_registered_in_the_editor() -> void:
 	for class_id in DOCUMENTED_CLASSES:
 		expect(ClassDB.class_exists(class_id), class_id + " registered")
 		expect(ClassDB.is_class_enabled(class_id), class_id + " enabled")
-	var instance := McpUvCacheCleanup.new()
+	var instance: Object = ClassDB.instantiate(CLEANUP_CLASS)
 	expect(instance.get_script() == null, "McpUvCacheCleanup is the native class, not a script")
 
 
@@ -32,14 +32,14 @@ func test_both_purges_and_an_async_sweep_run_in_the_editor() -> void:
 	var root := scratch("editor_purges")
 	FsUtil.make_venv(root.path_join(".tmpA"))
 	FsUtil.make_venv(root.path_join("_dead_.tmpOld"))
-	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(1, 1, 2, 0), "purge_directory")
+	expect_eq(cleanup.purge_directory(root), counts(1, 1, 2, 0), "purge_directory")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left after purge_directory")
 	# The live cache is swept only on Windows; the editor runs on Linux here.
-	expect_eq(McpUvCacheCleanup.stale_builds_root(), "", "stale_builds_root off Windows")
-	var live := McpUvCacheCleanup.purge_stale_builds()
+	expect_eq(cleanup.stale_builds_root(), "", "stale_builds_root off Windows")
+	var live: Dictionary = cleanup.purge_stale_builds()
 	expect_eq(live, counts(0, 0, 0, 0), "purge_stale_builds off Windows")
 	FsUtil.make_venv(root.path_join(".tmpB"))
-	var result := await finished(McpUvCacheCleanup.purge_directory_async(root))
+	var result: Dictionary = await finished(cleanup.purge_directory_async(root))
 	expect_eq(result, counts(1, 1, 1, 0), "purge_directory_async")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left after the async sweep")
 

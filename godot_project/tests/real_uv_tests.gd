@@ -37,7 +37,7 @@ func test_every_entry_point_spares_running_builds_and_sweeps_a_killed_one() -> v
 		expect(name.begins_with(".tmp"), "only uv's own dirs besides: %s" % name)
 
 	var gone := killed.size()
-	var dropped := McpUvCacheCleanup.purge_directory(root)
+	var dropped: Dictionary = cleanup.purge_directory(root)
 	expect_eq(dropped, counts(gone, gone, gone, 0), "drop-in: only the killed uv's dirs")
 	expect_eq(FsUtil.names_in(root), running, "drop-in: the running builds' dirs stay")
 
@@ -49,7 +49,7 @@ func test_every_entry_point_spares_running_builds_and_sweeps_a_killed_one() -> v
 	var adopted := GodotAiDropIn.purge_directory(root)
 	expect_eq(adopted, counts(0, 0, 0, 0), "godot-ai's uv_cache_cleanup.gd, adopted")
 
-	var report := McpUvCacheCleanup.purge_directory_report(root)
+	var report: Dictionary = cleanup.purge_directory_report(root)
 	expect_eq(report.get("live"), running.size(), "report: every running build is live")
 	expect_eq(report.get("liveness"), "processes", "report: the processes were read")
 	expect_eq(FsUtil.names_in(root), running, "the running builds' dirs are all still there")

@@ -18,8 +18,19 @@ const TIMEOUT_MSEC := 20000
 ## How long a second process may take to hold its file, or to exit.
 const HOLDER_TIMEOUT_MSEC := 30000
 
+## The native class the tests call, by name: see `cleanup`.
+const CLEANUP_CLASS := &"McpUvCacheCleanup"
+
 ## The scene tree, for awaiting frames. Set by the runner.
 var tree: SceneTree
+## The native McpUvCacheCleanup (null where it is not registered), reached by
+## its name at run time: a script that names a class compiles only where the
+## class is registered, and Godot 4.3's first import compiles every script of
+## the project without our classes in its table (tests/engine/godot_editor.sh).
+## Its methods are static; Godot calls them on an instance as on the class.
+var cleanup: Object = (
+	ClassDB.instantiate(CLEANUP_CLASS) if ClassDB.class_exists(CLEANUP_CLASS) else null
+)
 ## What went wrong in the current test; empty means it passed.
 var problems: PackedStringArray = []
 ## Why the current test was skipped; empty if it was not.

@@ -32,19 +32,19 @@ func test_purge_stale_builds_sweeps_the_live_cache() -> void:
 	var root := live_builds_root()
 	if root.is_empty():
 		return
-	var resolved := McpUvCacheCleanup.stale_builds_root().replace("\\", "/")
+	var resolved: String = cleanup.stale_builds_root().replace("\\", "/")
 	expect_eq(resolved, root, "stale_builds_root")
 	# No UV_CACHE_DIR and no uv.toml: the editor's uvx and godot-ai 4's
 	# isolated server share uv's default cache, swept once.
-	var roots := McpUvCacheCleanup.stale_builds_roots()
+	var roots: PackedStringArray = cleanup.stale_builds_roots()
 	expect_eq(roots.size(), 1, "one cache to sweep")
 	expect_eq(roots[0].replace("\\", "/") if roots.size() > 0 else "", root, "stale_builds_roots")
 	_fill_live_cache(root)
-	expect_eq(McpUvCacheCleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
+	expect_eq(cleanup.purge_stale_builds(), counts(2, 2, 3, 0), "purge_stale_builds")
 	_expect_survivors(root, "sync")
 
 	_fill_live_cache(root)
-	var result := await finished(McpUvCacheCleanup.purge_stale_builds_async())
+	var result: Dictionary = await finished(cleanup.purge_stale_builds_async())
 	expect_eq(result, counts(2, 2, 3, 0), "purge_stale_builds_async")
 	_expect_survivors(root, "async")
 
@@ -144,12 +144,12 @@ func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
 	if pid <= 0:
 		return
 
-	var while_running := McpUvCacheCleanup.purge_directory(root)
+	var while_running: Dictionary = cleanup.purge_directory(root)
 	expect_eq(while_running, counts(1, 1, 1, 0), "drop-in sweep while it runs")
 	var kept := PackedStringArray([".tmpRunning"])
 	expect_eq(FsUtil.names_in(root), kept, "the live dir stays, unrenamed")
 	expect(FileAccess.file_exists(program), "the running program is untouched")
-	var report := McpUvCacheCleanup.purge_directory_report(root)
+	var report: Dictionary = cleanup.purge_directory_report(root)
 	expect_eq(report.get("scanned"), 0, "report: a live dir is not scanned")
 	expect_eq(report.get("live"), 1, "report: live")
 	expect_eq(report.get("liveness"), "processes", "report: the processes were read")
@@ -159,7 +159,7 @@ func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
 	while OS.is_process_running(pid) and Time.get_ticks_msec() < exit_deadline:
 		await tree.process_frame
 	expect(not OS.is_process_running(pid), "the program exited")
-	var after_exit := McpUvCacheCleanup.purge_directory(root)
+	var after_exit: Dictionary = cleanup.purge_directory(root)
 	expect_eq(after_exit, counts(1, 1, 1, 0), "next sweep after it exited")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
 
@@ -169,18 +169,18 @@ func test_a_build_dir_whose_program_runs_stays_until_it_exits() -> void:
 ## sweep after `release` removes it.
 func _expect_held_then_released(root: String, release: Callable) -> void:
 	expect_warning("_dead_.tmpLocked")
-	var held_sweep := McpUvCacheCleanup.purge_directory(root)
+	var held_sweep: Dictionary = cleanup.purge_directory(root)
 	expect_eq(held_sweep, counts(1, 1, 0, 1), "sweep while the file is held")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(["_dead_.tmpLocked"]), "renamed, not removed")
 	expect_warning("_pydantic_core.cp313-win_amd64.pyd")
-	var report := McpUvCacheCleanup.purge_directory_report(root)
+	var report: Dictionary = cleanup.purge_directory_report(root)
 	expect_eq(report.get("remaining"), 1, "report: remaining while held")
 	var errors: Array = report.get("errors", [])
 	var pyd_name := PYD.get_file()
 	var named := errors.any(func(text: Variant) -> bool: return str(text).contains(pyd_name))
 	expect(named, "a report error names the held file: %s" % var_to_str(errors))
 	release.call()
-	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(0, 0, 1, 0), "next sweep after release")
+	expect_eq(cleanup.purge_directory(root), counts(0, 0, 1, 0), "next sweep after release")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
 
 
@@ -197,7 +197,7 @@ func test_read_only_files_are_removed() -> void:
 		skip("FileAccess cannot set the read-only attribute on %s" % OS.get_name())
 		return
 	expect_eq(marked, 3, "files marked read-only")
-	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(1, 1, 1, 0), "counts")
+	expect_eq(cleanup.purge_directory(root), counts(1, 1, 1, 0), "counts")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
 
 
@@ -213,7 +213,7 @@ func test_a_path_longer_than_max_path_is_removed() -> void:
 		skip("this Godot cannot create a %d-character path" % length)
 		return
 	expect(length > 260, "path is %d characters" % length)
-	expect_eq(McpUvCacheCleanup.purge_directory(root), counts(1, 1, 1, 0), "counts")
+	expect_eq(cleanup.purge_directory(root), counts(1, 1, 1, 0), "counts")
 	expect_eq(FsUtil.names_in(root), PackedStringArray(), "left in root")
 
 
@@ -261,24 +261,24 @@ func test_uv_cache_dir_and_uvs_default_cache_are_both_swept() -> void:
 	})
 	var expected_roots := [[root, "UV_CACHE_DIR"], [default_root, "uv default: LOCALAPPDATA"]]
 	_with_environment(env, func() -> void:
-		expect_eq(McpUvCacheCleanup.stale_builds_root().replace("\\", "/"), root, "stale_builds_root")
+		expect_eq(cleanup.stale_builds_root().replace("\\", "/"), root, "stale_builds_root")
 		var roots := []
-		for each in McpUvCacheCleanup.stale_builds_roots():
+		for each in cleanup.stale_builds_roots():
 			roots.append(each.replace("\\", "/"))
 		expect_eq(roots, [root, default_root], "stale_builds_roots: the editor's, then uv's default")
 		_fill_live_cache(root)
 		FsUtil.make_venv(default_root.path_join(".tmpDefault"))
-		var both := McpUvCacheCleanup.purge_stale_builds()
+		var both: Dictionary = cleanup.purge_stale_builds()
 		expect_eq(both, counts(3, 3, 4, 0), "purge_stale_builds: both, summed")
 		_expect_survivors(root, "UV_CACHE_DIR")
 		expect_eq(FsUtil.names_in(default_root), PackedStringArray(), "uv's default cache swept")
-		var last := McpUvCacheCleanup.last_stale_builds_sweep()
+		var last: Dictionary = cleanup.last_stale_builds_sweep()
 		var last_roots := _roots_of(last.get("roots", []))
 		expect_eq(last_roots, expected_roots, "last sweep: each root with its rule")
 		expect_eq(last.get("rule"), "UV_CACHE_DIR", "last sweep: the editor's rule")
 
 		FsUtil.make_venv(default_root.path_join(".tmpDefault"))
-		var report := McpUvCacheCleanup.purge_stale_builds_report()
+		var report: Dictionary = cleanup.purge_stale_builds_report()
 		expect_eq(report.get("rule"), "UV_CACHE_DIR", "report rule")
 		expect_eq(_roots_of(report.get("roots", [])), expected_roots, "report: each root with its rule")
 		expect_eq(report.get("scanned"), 1, "report: the counts summed")
@@ -308,7 +308,7 @@ func test_the_plugin_hook_sweeps_both_caches_in_both_modes() -> void:
 		FsUtil.make_venv(default_root.path_join(".tmpDefault"))
 		ProjectSettings.set_setting(Hook.SETTING_MODE, mode)
 		var result: Variant = Hook.after_server_stop()
-		if result is McpUvCacheSweep:
+		if result is Object and result.is_class("McpUvCacheSweep"):
 			result = await finished(result)
 		expect_eq(result, counts(3, 3, 4, 0), mode + " hook: both caches, summed")
 		_expect_survivors(root, mode + " hook")
@@ -328,7 +328,7 @@ func test_the_async_sweep_sweeps_both_caches_and_sums() -> void:
 	_fill_live_cache(root)
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
 	var saved_env := set_environment(uv_environment({"UV_CACHE_DIR": cache.replace("/", "\\")}))
-	var sweep := McpUvCacheCleanup.purge_stale_builds_async()
+	var sweep: RefCounted = cleanup.purge_stale_builds_async()
 	restore_environment(saved_env)
 	var result := await finished(sweep)
 	expect_eq(result, counts(3, 3, 4, 0), "purge_stale_builds_async: both, summed")
@@ -347,10 +347,10 @@ func test_a_user_uv_toml_cache_dir_is_swept() -> void:
 	FsUtil.make_venv(default_root.path_join(".tmpDefault"))
 	var env := uv_environment({"APPDATA": _user_uv_toml(base, cache)})
 	_with_environment(env, func() -> void:
-		var both := McpUvCacheCleanup.purge_stale_builds()
+		var both: Dictionary = cleanup.purge_stale_builds()
 		expect_eq(both, counts(3, 3, 4, 0), "purge_stale_builds: both caches")
 		_expect_survivors(root, "user uv.toml")
-		var last := McpUvCacheCleanup.last_stale_builds_sweep()
+		var last: Dictionary = cleanup.last_stale_builds_sweep()
 		expect_eq(last.get("rule"), "user uv.toml", "last sweep rule")
 		expect_eq(String(last.get("builds_root", "")).replace("\\", "/"), root, "last sweep root")
 		var expected := [[root, "user uv.toml"], [default_root, "uv default: LOCALAPPDATA"]]

@@ -45,7 +45,7 @@ const REASON_QUIT := "quit"
 ## The report of the last sweep that finished; {} before the first.
 var last_report: Dictionary = {}
 
-## native_sweeps.gd, or null when the native class is not registered.
+## native_sweeps.gd, loaded once the native class is registered; else null.
 var _native: GDScript = null
 var _sweep: RefCounted = null
 var _sweep_reason := ""
