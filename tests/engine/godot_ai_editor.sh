@@ -17,6 +17,15 @@
 #    reaches the native sweep.
 # 3. toggled:   godot-ai disabled and re-enabled in the running editor.
 #
+# godot-ai 2.4.2 says "Godot 4.3+", but eight of its scripts use Godot 4.5's
+# API (the Logger class, Engine.capture_script_backtraces), plugin.gd among
+# them: in an older editor they fail to compile, so its plugin cannot run.
+# There those eight are named once as godot-ai's own (godot_log.py
+# --foreign-script), its plugin stays disabled, and the stages check our
+# side: the stand-aside, our classes and plugin beside it, and its adopted
+# file sweeping natively; toggled, which needs its plugin, says why it
+# cannot run.
+#
 # godot-ai runs headless only with GODOT_AI_ALLOW_HEADLESS=1. Its server
 # outlives the editor by design; every stage stops it through godot-ai, and
 # the runner kills any that is left and fails if it had to. godot-ai 2.4.2
@@ -36,7 +45,30 @@ if [[ ! -f "$GODOT_AI/plugin.gd" ]]; then
     echo "SKIPPED: godot-ai editor stages (no godot-ai plugin at $GODOT_AI)"
     exit 0
 fi
-echo "godot_ai_editor: editor $editor, godot-ai $GODOT_AI"
+version="$(engine_version "$editor")"
+echo "godot_ai_editor: editor $editor (Godot $version), godot-ai $GODOT_AI"
+
+# godot-ai 2.4.2's scripts that need Godot 4.5 (see above), under addons/godot_ai/.
+GODOT_AI_4_5_SCRIPTS=(dispatcher.gd plugin.gd handlers/batch_handler.gd handlers/editor_handler.gd
+    handlers/project_handler.gd handlers/script_handler.gd runtime/editor_logger.gd runtime/game_logger.gd)
+foreign_scripts=()
+godot_ai_plugin=enabled
+if ! version_at_least "$version" 4.5; then
+    godot_ai_plugin=uncompilable
+    for script in "${GODOT_AI_4_5_SCRIPTS[@]}"; do
+        foreign_scripts+=("res://addons/godot_ai/$script")
+    done
+    echo "godot_ai_editor: godot-ai 2.4.2's plugin.gd needs Godot 4.5, so in Godot $version its plugin stays" \
+        "disabled and its 4.5-only scripts' errors are its own: ${GODOT_AI_4_5_SCRIPTS[*]}"
+fi
+foreign_args=()
+for script in "${foreign_scripts[@]}"; do
+    foreign_args+=(--foreign-script "$script")
+done
+# The test case skips loading the scripts named here (they would log their
+# errors again).
+IFS=, stage_args=("--godot-ai-plugin=$godot_ai_plugin" "--foreign-scripts=${foreign_scripts[*]}")
+unset IFS
 
 # The server, as godot-ai finds a "system install": `godot-ai` on PATH.
 venv=target/godot-ai-server
@@ -68,19 +100,27 @@ cp -R godot_project/tests/editor_runner "$project/tests/"
 STAND_ASIDE_LINE="$(rust_line STAND_ASIDE_LINE rust/script_conflict.rs)"
 
 # First the editor discovers everything (an import, with no plugin enabled).
-JUDGE_ARGS=(--no-summary --allow-warning "$STAND_ASIDE_LINE")
+JUDGE_ARGS=(--no-summary --allow-warning "$STAND_ASIDE_LINE" "${foreign_args[@]}")
 run_editor_and_judge "godot_ai_editor: the import" "$editor" "$project" "$scratch/import.log" --import > /dev/null
-printf '\n[editor_plugins]\n\nenabled=PackedStringArray("res://addons/godot_ai/plugin.cfg", "res://tests/editor_runner/plugin.cfg")\n' \
-    >> "$project/project.godot"
+if ((${#foreign_args[@]})); then
+    # The allowance is what accepts that log: without it, it is rejected.
+    python3 tests/engine/godot_log.py "$scratch/import.log" --no-summary --allow-warning "$STAND_ASIDE_LINE" \
+        --expect-failure "res://addons/godot_ai/"
+fi
+if [[ "$godot_ai_plugin" == enabled ]]; then
+    enable_editor_plugin "$project" res://addons/godot_ai/plugin.cfg res://tests/editor_runner/plugin.cfg
+else
+    enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
+fi
 
 # Runs one stage and judges its log; $2 is how many stand-aside lines it must show.
 run_stage() {
     local stage="$1" want_lines="$2" log="$scratch/$1.log"
     echo "== stage $stage"
-    JUDGE_ARGS=(--leaks-of res://addons/godot_ai/)
+    JUDGE_ARGS=(--leaks-of res://addons/godot_ai/ "${foreign_args[@]}")
     ((want_lines == 0)) || JUDGE_ARGS+=(--allow-warning "$STAND_ASIDE_LINE")
     GODOT_EDITOR_FLAGS=--verbose run_editor_and_judge "godot_ai_editor: stage $stage" "$editor" "$project" "$log" \
-        --editor --case=res://tests/godot_ai_editor_tests.gd "--stage=$stage"
+        --editor --case=res://tests/godot_ai_editor_tests.gd "--stage=$stage" "${stage_args[@]}"
     expect_line_count "$log" "$STAND_ASIDE_LINE" "$want_lines" "godot_ai_editor: stage $stage"
     if pgrep -f "$(realpath "$venv")/bin/godot-ai" > /dev/null; then
         echo "godot_ai_editor: stage $stage left godot-ai's server running" >&2
@@ -97,5 +137,11 @@ expect_line_count "$scratch/installed.log" "sweeping natively through McpUvCache
 cp "$ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
     "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 run_stage adopted 0
-run_stage toggled 0
-echo "godot_ai_editor: all three stages passed"
+if [[ "$godot_ai_plugin" == enabled ]]; then
+    run_stage toggled 0
+    echo "godot_ai_editor: all three stages passed"
+else
+    echo "godot_ai_editor: stage toggled not run: it disables and enables godot-ai's plugin, which does not" \
+        "compile in Godot $version"
+    echo "godot_ai_editor: stages installed and adopted passed"
+fi

@@ -19,13 +19,17 @@ A run passes only if:
   the stand-aside line), or is the engine build's own.
 
 Usage: godot_log.py LOG [--no-summary] [--allow-warning PART]... [--allow-error PART]...
-                       [--expect-failure WORD]
+                       [--foreign-script PATH]... [--leaks-of PREFIX] [--expect-failure WORD]
   --no-summary           a run that runs no suite (an import): every check but
                          the summary line.
   --allow-warning PART   a WARNING: line containing PART is expected.
   --allow-error PART     an ERROR: line containing PART is Godot's own about
                          what the stage set up (a .gdextension with no library
                          for this platform), not ours.
+  --foreign-script PATH  another project's script (a res:// path) that fails
+                         to compile on this engine: its SCRIPT ERROR lines (those
+                         whose next line's `at:` names PATH) and its "Failed to
+                         load script" ERROR are that project's, not ours.
   --leaks-of PREFIX      leaks at exit are another project's: accepted if the
                          run was --verbose and every resource still in use is
                          under PREFIX (res://addons/godot_ai/) and no leaked
@@ -56,8 +60,17 @@ ENGINE_BUILD_ERRORS = ("Godot was compiled without fontconfig, system font suppo
 ENGINE_BUILD_WARNINGS = ("Some locales are not properly supported by selected Text Server and are disabled.",)
 
 
-def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None, allowed_errors=()):
+def foreign_script_line(line, next_line, foreign_scripts):
+    """True if LINE is an error of one of FOREIGN_SCRIPTS: a SCRIPT ERROR whose
+    `at:` line (NEXT_LINE) names the script, or its "Failed to load script"."""
+    if "SCRIPT ERROR" in line:
+        return next_line.lstrip().startswith("at:") and any(f"({path}:" in next_line for path in foreign_scripts)
+    return line.startswith(ERROR) and any(f'Failed to load script "{path}"' in line for path in foreign_scripts)
+
+
+def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None, allowed_errors=(), foreign_scripts=()):
     """Returns the reasons to reject the run, each naming the line and test."""
+    lines = list(lines)
     problems = []
     leak_lines = []
     leak_details = 0
@@ -79,6 +92,9 @@ def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None, a
             unattributed.clear()
         if SUMMARY.match(line):
             summary = line
+        next_line = lines[number] if number < len(lines) else ""
+        if foreign_scripts and foreign_script_line(line, next_line, foreign_scripts):
+            continue
         if CRASH in line:
             report(f"line {number}: the engine crashed: {line.strip()}")
         elif any(leak in line for leak in LEAKS):
@@ -130,10 +146,13 @@ def problems_in(lines, allowed_warnings=(), needs_summary=True, leaks_of=None, a
 def main(argv):
     args = [arg for arg in argv[1:] if arg != "--no-summary"]
     needs_summary = len(args) == len(argv) - 1
-    allowed, allowed_errors, expect_failure, leaks_of = [], [], None, None
-    while len(args) >= 3 and args[-2] in ("--allow-warning", "--allow-error", "--expect-failure", "--leaks-of"):
+    allowed, allowed_errors, foreign, expect_failure, leaks_of = [], [], [], None, None
+    options = ("--allow-warning", "--allow-error", "--foreign-script", "--expect-failure", "--leaks-of")
+    while len(args) >= 3 and args[-2] in options:
         if args[-2] == "--allow-warning":
             allowed.append(args[-1])
+        elif args[-2] == "--foreign-script":
+            foreign.append(args[-1])
         elif args[-2] == "--allow-error":
             allowed_errors.append(args[-1])
         elif args[-2] == "--leaks-of":
@@ -147,7 +166,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     with open(args[0], encoding="utf-8", errors="replace") as log:
-        problems = problems_in(log, allowed, needs_summary, leaks_of, allowed_errors)
+        problems = problems_in(log, allowed, needs_summary, leaks_of, allowed_errors, foreign)
     if expect_failure is not None:
         word = expect_failure
         if any(word in problem for problem in problems):

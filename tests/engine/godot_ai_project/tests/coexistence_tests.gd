@@ -16,7 +16,6 @@ const LIFECYCLE := "res://addons/godot_ai/utils/server_lifecycle.gd"
 const HOOK := "res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd"
 const INTEGRATION := "res://addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd"
 const NATIVE_SWEEPS := "res://addons/mcp_uv_cache_cleanup/editor/native_sweeps.gd"
-const CLEANUP_CLASS := "McpUvCacheCleanup"
 const SWEEP_CLASS := "McpUvCacheSweep"
 
 
