@@ -59,7 +59,7 @@ pub const DEFAULT_ERROR_CAPACITY: usize = 16;
 pub const MAX_DEFAULT_THREADS: usize = 4;
 
 /// Threads a sweep uses by default: one per core, at most
-/// `MAX_DEFAULT_THREADS`. Measured (README, Performance): two threads halve
+/// `MAX_DEFAULT_THREADS`. Measured (docs/performance.md): two threads halve
 /// the sweep on two cores and cost nothing measurable on one.
 pub fn default_threads() -> NonZeroUsize {
     thread::available_parallelism()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (README "Run all tests"; .ci/run calls it):
+# The project's test command (README "From source"; .ci/run calls it):
 #
 #   tests/run.sh              every stage, in this order
 #   tests/run.sh STAGE...     the stages named (tests/run.sh --list names them)

@@ -16,8 +16,8 @@
 //! 3. after the locks are released, a second sweep removes exactly those
 //!    (`0, 0, remaining, 0`), and a third finds nothing to do.
 //!
-//! Cases: `MCP_UVCC_PROPTEST_CASES` (default 256, a few seconds); README,
-//! Promises, gives the long runs. proptest shrinks a failure to a minimal
+//! Cases: `MCP_UVCC_PROPTEST_CASES` (default 256, a few seconds);
+//! docs/sweep.md, "Its promises", gives the long runs. proptest shrinks a failure to a minimal
 //! cache and prints it as the `Vec<Entry>` below.
 
 #![cfg(target_os = "linux")]

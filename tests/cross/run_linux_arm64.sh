@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Linux arm64 half of the test command (README "Every platform"): the
+# The Linux arm64 half of the test command (docs/platforms.md "Every platform"): the
 # Rust test suite (lib and tests/, every rule on a real filesystem) built for
 # aarch64-unknown-linux-gnu with the toolchain of the shipped library
 # (Debian's Rust with -Zbuild-std, zig linking at the glibc floor; profile

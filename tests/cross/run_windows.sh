@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Windows half of the test command (README "Windows"; .ci/run calls it):
+# The Windows half of the test command (docs/platforms.md "Windows"; .ci/run calls it):
 #
 # 1. cross-builds the shipped DLLs (release, scripts/build-libraries.sh) into
 #    addons/mcp_uv_cache_cleanup/bin/, each checked by tests/cross/check_library.sh;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Windows arm64 half of the test command (README "Every platform"), under
+# The Windows arm64 half of the test command (docs/platforms.md "Every platform"), under
 # Debian's arm64 Wine run by qemu-aarch64 (scripts/windows/arm64_wine.sh):
 #
 # 1. the shipped arm64 DLLs (both variants; built with

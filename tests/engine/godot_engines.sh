@@ -59,7 +59,7 @@ engine_row() {
                 return 0
             fi
             if ! require_windows_toolchain "${WINE[@]}" 2> /dev/null; then
-                echo "SKIPPED: in-engine suites on $label: needs wine, wine64 and the Windows toolchain (README, Windows)" >&2
+                echo "SKIPPED: in-engine suites on $label: needs wine, wine64 and the Windows toolchain (docs/platforms.md, Windows)" >&2
                 return 0
             fi
             if [[ ! -f "$ADDON_SOURCE/bin/$(shipped_library_name windows-x86_64 template)" ]]; then
