@@ -36,6 +36,12 @@ pub struct McpUvCacheCleanup {
     base: Base<RefCounted>,
 }
 
+// The `_with` methods stay separate from their base methods: gdext 0.5's
+// `#[opt(default = ...)]` takes only types it calls immutable
+// (`GodotImmutable`: numbers, strings, vectors, packed arrays), not a
+// `Variant` or a `Dictionary` (tried: error E0277, "only supports a set of
+// truly immutable types"), and the options must stay a `Variant` so that a
+// wrong type is reported rather than converted.
 #[godot_api]
 impl McpUvCacheCleanup {
     /// Sweeps the `builds-v0` directory of every cache a uv of this user may
