@@ -38,7 +38,7 @@ use std::ffi::OsString;
 /// `--quit` (`-q`) quits after the first iteration, which in an editor is
 /// right after its first scan (measured: `--editor --quit` on a fresh project
 /// crashes as `--import` does, and `--quit-after 200` does not).
-pub const IMPORT_ONLY_FLAGS: [&str; 7] = [
+pub(crate) const IMPORT_ONLY_FLAGS: [&str; 7] = [
     "--import",
     "--export-release",
     "--export-debug",
@@ -51,7 +51,7 @@ pub const IMPORT_ONLY_FLAGS: [&str; 7] = [
 /// True if `args` (the process's command line) ask for a run that imports
 /// and quits: one of [`IMPORT_ONLY_FLAGS`] before any user arguments (`--` or
 /// `++`).
-pub fn import_only(args: impl IntoIterator<Item = OsString>) -> bool {
+pub(crate) fn import_only(args: impl IntoIterator<Item = OsString>) -> bool {
     args.into_iter()
         .take_while(|arg| arg != "--" && arg != "++")
         .any(|arg| IMPORT_ONLY_FLAGS.iter().any(|flag| arg == *flag))
@@ -70,11 +70,11 @@ pub fn import_only(args: impl IntoIterator<Item = OsString>) -> bool {
 /// - 4.3: measured here, the 4.3-stable editor never crashes (the control
 ///   extension and this one, on `--import` and `--editor --quit`), so
 ///   `tests/engine/godot_editor.sh` fails if the stand-aside line shows there.
-pub const EXIT_CRASH_SINCE: (u32, u32) = (4, 4);
+pub(crate) const EXIT_CRASH_SINCE: (u32, u32) = (4, 4);
 
 /// True if an import-only run of the Godot `version` (`(major, minor)`) may
 /// crash at exit with classes registered. An unknown version may.
-pub fn exit_crash_possible(version: Option<(u32, u32)>) -> bool {
+pub(crate) fn exit_crash_possible(version: Option<(u32, u32)>) -> bool {
     version.is_none_or(|version| version >= EXIT_CRASH_SINCE)
 }
 

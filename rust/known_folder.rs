@@ -77,7 +77,7 @@ mod imp {
         }
     }
 
-    pub fn known_folder(folder: KnownFolder) -> Option<PathBuf> {
+    pub(super) fn known_folder(folder: KnownFolder) -> Option<PathBuf> {
         let id = id(folder);
         let mut path: *mut u16 = std::ptr::null_mut();
         // SAFETY: a valid folder ID, no token (the current user), and an
@@ -102,7 +102,7 @@ mod imp {
 
     use super::KnownFolder;
 
-    pub fn known_folder(_folder: KnownFolder) -> Option<PathBuf> {
+    pub(super) fn known_folder(_folder: KnownFolder) -> Option<PathBuf> {
         None
     }
 }

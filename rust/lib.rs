@@ -40,6 +40,13 @@
 //! GDExtension calls of `binding/entry.rs`, where gdext is not initialised,
 //! and the shims of `binding/class_filter.rs`, which stand between gdext and
 //! Godot.
+//!
+//! `Cargo.toml`'s `[lints]` keep both rules, and `.ci/run` runs clippy with
+//! `-D warnings`: `unreachable_pub` (nothing `pub` that no test reaches),
+//! `missing_docs`, `unsafe_op_in_unsafe_fn`, and clippy's
+//! `undocumented_unsafe_blocks` (every `unsafe` block and impl has its
+//! `SAFETY` note) and `missing_safety_doc` (every public `unsafe fn` its
+//! `# Safety`).
 
 pub mod background;
 pub mod claim;

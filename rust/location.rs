@@ -5,15 +5,15 @@
 //! point does nothing. Where uv's cache is on Windows is [`crate::uv_cache_dir`].
 
 /// The OS name, as Godot's `OS.get_name()` reports it, on which the sweep runs.
-pub const WINDOWS_OS_NAME: &str = "Windows";
+pub(crate) const WINDOWS_OS_NAME: &str = "Windows";
 
 /// The Godot path prefixes that promise a tree: the project, the user data.
-pub const GODOT_TREE_PREFIXES: [&str; 2] = ["res://", "user://"];
+pub(crate) const GODOT_TREE_PREFIXES: [&str; 2] = ["res://", "user://"];
 
 /// True if `path` is a `res://` or `user://` path with a `..` component,
 /// which can climb out of the tree its prefix promises (`res://../x` is
 /// outside the project). Such a path is refused rather than swept.
-pub fn climbs_out_of_godot_tree(path: &str) -> bool {
+pub(crate) fn climbs_out_of_godot_tree(path: &str) -> bool {
     GODOT_TREE_PREFIXES
         .iter()
         .find_map(|prefix| path.strip_prefix(prefix))

@@ -11,20 +11,20 @@ use std::time::Duration;
 use crate::sweep::SweepOptions;
 
 /// `min_age_sec`: seconds; a `.tmp*` dir touched more recently is spared.
-pub const MIN_AGE_SEC: &str = "min_age_sec";
+pub(crate) const MIN_AGE_SEC: &str = "min_age_sec";
 /// `dry_run`: report, touch nothing.
-pub const DRY_RUN: &str = "dry_run";
+pub(crate) const DRY_RUN: &str = "dry_run";
 /// `threads`: how many threads remove dead dirs at once.
-pub const THREADS: &str = "threads";
+pub(crate) const THREADS: &str = "threads";
 /// `log_summary`: print one line to the Output when anything was swept or
 /// remains.
-pub const LOG_SUMMARY: &str = "log_summary";
+pub(crate) const LOG_SUMMARY: &str = "log_summary";
 /// Every key the options Dictionary accepts.
-pub const KNOWN_KEYS: [&str; 4] = [MIN_AGE_SEC, DRY_RUN, THREADS, LOG_SUMMARY];
+pub(crate) const KNOWN_KEYS: [&str; 4] = [MIN_AGE_SEC, DRY_RUN, THREADS, LOG_SUMMARY];
 
 /// What an options Dictionary asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallOptions {
+pub(crate) struct CallOptions {
     /// How to sweep.
     pub sweep: SweepOptions,
     /// Whether to print a summary line when done.
@@ -33,11 +33,11 @@ pub struct CallOptions {
 
 /// Upper bound of the `threads` option: more threads than this only contend
 /// for the same disk.
-pub const MAX_THREADS: usize = 16;
+pub(crate) const MAX_THREADS: usize = 16;
 
 /// One option value, as far as the options care about its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OptionValue {
+pub(crate) enum OptionValue {
     /// A Godot `int`.
     Int(i64),
     /// A Godot `bool`.
@@ -48,7 +48,7 @@ pub enum OptionValue {
 
 /// A key of the options Dictionary.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OptionKey {
+pub(crate) enum OptionKey {
     /// A `String` or `StringName` key.
     Name(String),
     /// A key of another type, by its Godot type name.
@@ -57,7 +57,7 @@ pub enum OptionKey {
 
 /// Why an options Dictionary was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OptionError {
+pub(crate) enum OptionError {
     /// A key that is not one of [`KNOWN_KEYS`].
     #[error("unknown option \"{key}\" (known: {})", KNOWN_KEYS.join(", "))]
     UnknownKey {
@@ -99,7 +99,7 @@ pub enum OptionError {
 ///
 /// # Errors
 /// The first entry that is not understood, naming its key.
-pub fn parse_options(
+pub(crate) fn parse_options(
     base: SweepOptions,
     entries: impl IntoIterator<Item = (OptionKey, OptionValue)>,
 ) -> Result<CallOptions, OptionError> {

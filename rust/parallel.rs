@@ -32,7 +32,7 @@ const MAX_UNITS: usize = 64;
 
 /// What removing a list of trees did.
 #[derive(Debug)]
-pub struct RemovalOutcome {
+pub(crate) struct RemovalOutcome {
     /// How many of the trees are gone.
     pub gone: u64,
     /// What was removed.
@@ -43,7 +43,7 @@ pub struct RemovalOutcome {
 
 /// Removes each of the dead dirs `dirs` on up to `threads` threads, splitting
 /// them into subtrees first when there are fewer than the threads can share.
-pub fn remove_all(
+pub(crate) fn remove_all(
     dirs: &[PathBuf],
     settings: &RemovalSettings<'_>,
     threads: NonZeroUsize,

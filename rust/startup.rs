@@ -21,7 +21,7 @@ pub enum Startup {
     /// ([`StandAside::ScriptConflict`]) or none ([`StandAside::FirstImport`]).
     StandAside(StandAside),
     /// An import-only run on a Godot that may crash at exit in one
-    /// ([`crate::first_import::EXIT_CRASH_SINCE`]): register, unless the
+    /// (`first_import::EXIT_CRASH_SINCE`): register, unless the
     /// running editor is loading the library because it discovered it
     /// ([`at_scene_level`]). Godot can only be asked that when the scene
     /// level initialises.
@@ -41,7 +41,7 @@ pub enum StandAside {
         /// The script that declares the name.
         conflict: Conflict,
         /// Whether this run only imports, on a Godot that may crash at exit
-        /// in such a run ([`crate::first_import::exit_crash_possible`]).
+        /// in such a run (`first_import::exit_crash_possible`).
         crash_prone_import: bool,
     },
     /// An import-only run discovering the extension for the first time
@@ -91,7 +91,7 @@ impl StandAside {
 /// ancestor with a `project.godot`, else `current_dir`. A script conflict
 /// comes first: it holds in every run, not only the first. An import-only
 /// run is set apart only on a Godot that may crash at exit in one
-/// ([`exit_crash_possible`]); elsewhere it registers as any run does.
+/// (`first_import::exit_crash_possible`); elsewhere it registers as any run does.
 pub fn decide(
     library: Option<&Path>,
     args: impl IntoIterator<Item = OsString>,

@@ -52,11 +52,11 @@ use crate::parallel::remove_all;
 use crate::remove::{exists_no_follow, Backend, RemovalSettings, RemovalTally};
 
 /// How many errors a report keeps in full by default; the rest are counted.
-pub const DEFAULT_ERROR_CAPACITY: usize = 16;
+pub(crate) const DEFAULT_ERROR_CAPACITY: usize = 16;
 
 /// The most threads a sweep uses unless told otherwise. Removal is bound by
 /// the filesystem; past a few threads they only wait on the same locks.
-pub const MAX_DEFAULT_THREADS: usize = 4;
+pub(crate) const MAX_DEFAULT_THREADS: usize = 4;
 
 /// Threads a sweep uses by default: one per core, at most
 /// `MAX_DEFAULT_THREADS`. Measured (docs/performance.md): two threads halve

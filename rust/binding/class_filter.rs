@@ -38,7 +38,7 @@ static GODOT_GET_PROC_ADDRESS: OnceLock<sys::GDExtensionInterfaceGetProcAddress>
 /// Makes [`get_proc_address_without_cleanup_class`] answer with `godot`'s
 /// functions. Call it once, before handing that function to gdext; later
 /// calls are ignored.
-pub fn use_godot_get_proc_address(godot: sys::GDExtensionInterfaceGetProcAddress) {
+pub(crate) fn use_godot_get_proc_address(godot: sys::GDExtensionInterfaceGetProcAddress) {
     let _ = GODOT_GET_PROC_ADDRESS.set(godot);
 }
 
@@ -47,7 +47,7 @@ pub fn use_godot_get_proc_address(godot: sys::GDExtensionInterfaceGetProcAddress
 /// # Safety
 /// Called by gdext only, with a NUL-terminated name, after
 /// [`use_godot_get_proc_address`].
-pub unsafe extern "C" fn get_proc_address_without_cleanup_class(
+pub(crate) unsafe extern "C" fn get_proc_address_without_cleanup_class(
     name: *const c_char,
 ) -> sys::GDExtensionInterfaceFunctionPtr {
     let godot = GODOT_GET_PROC_ADDRESS.get().copied().flatten()?;

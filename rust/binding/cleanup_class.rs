@@ -32,7 +32,7 @@ const CLASS: &str = "McpUvCacheCleanup";
 /// background, detailed and configurable variants.
 #[derive(GodotClass)]
 #[class(base = RefCounted, init, tool)]
-pub struct McpUvCacheCleanup {
+pub(crate) struct McpUvCacheCleanup {
     base: Base<RefCounted>,
 }
 

@@ -14,7 +14,7 @@ use crate::uv_cache_dir::{swept_roots, Resolution};
 
 /// Why an argument was refused before anything was swept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ArgumentError {
+pub(crate) enum ArgumentError {
     /// `builds_root` was not a `String` (or `StringName`).
     #[error("builds_root must be a String, got {found}")]
     RootNotAString {
@@ -42,7 +42,7 @@ pub enum ArgumentError {
 /// (`user://`, `res://`) or OS path, converted to an OS path. An empty string
 /// stays empty (and is refused by the sweep) rather than becoming the project
 /// directory, which is what `globalize_path("")` gives.
-pub fn root_argument(value: &Variant) -> Result<PathBuf, ArgumentError> {
+pub(crate) fn root_argument(value: &Variant) -> Result<PathBuf, ArgumentError> {
     let path: GString = match value.get_type() {
         VariantType::STRING => value.to(),
         VariantType::STRING_NAME => GString::from(&value.to::<StringName>()),
@@ -79,7 +79,7 @@ fn globalize_path(path: &GString) -> GString {
 
 /// Reads the `options` argument, a Dictionary, on top of the default sweep
 /// options (see [`options_from_dictionary`]).
-pub fn options_argument(value: &Variant) -> Result<CallOptions, ArgumentError> {
+pub(crate) fn options_argument(value: &Variant) -> Result<CallOptions, ArgumentError> {
     match value.get_type() {
         VariantType::DICTIONARY => Ok(options_from_dictionary(SweepOptions::default(), &value.to())?),
         other => Err(ArgumentError::OptionsNotADictionary {
@@ -89,7 +89,7 @@ pub fn options_argument(value: &Variant) -> Result<CallOptions, ArgumentError> {
 }
 
 /// `{scanned, renamed, deleted, remaining}`, in that order, as ints.
-pub fn counts_to_dictionary(counts: &SweepCounts) -> VarDictionary {
+pub(crate) fn counts_to_dictionary(counts: &SweepCounts) -> VarDictionary {
     vdict! {
         "scanned" => to_int(counts.scanned),
         "renamed" => to_int(counts.renamed),
@@ -103,12 +103,12 @@ pub fn counts_to_dictionary(counts: &SweepCounts) -> VarDictionary {
 /// `"<path>: <operation>: <OS error>"`), `live` (directories spared because a
 /// running process uses them) and `liveness` (`"processes"`, `"not needed"`,
 /// or `"unavailable: <why>"` when only the age rule applied).
-pub fn report_to_dictionary(report: &SweepReport) -> VarDictionary {
+pub(crate) fn report_to_dictionary(report: &SweepReport) -> VarDictionary {
     report_dictionary(report, report.errors.kept().iter().map(ToString::to_string))
 }
 
 /// `{calls, builds_root, rule}`: what the last live sweep looked at.
-pub fn live_sweep_dictionary(calls: u64, resolutions: &[Resolution]) -> VarDictionary {
+pub(crate) fn live_sweep_dictionary(calls: u64, resolutions: &[Resolution]) -> VarDictionary {
     let mut dict = VarDictionary::new();
     dict.set("calls", to_int(calls));
     if let Some(own) = resolutions.first() {
@@ -124,7 +124,7 @@ pub fn live_sweep_dictionary(calls: u64, resolutions: &[Resolution]) -> VarDicti
 
 /// One swept directory of `purge_stale_builds_report`'s `roots`:
 /// `{builds_root, rule, scanned, renamed, deleted, remaining}`.
-pub fn root_dictionary(root: &Path, rule: &str, counts: &SweepCounts) -> VarDictionary {
+pub(crate) fn root_dictionary(root: &Path, rule: &str, counts: &SweepCounts) -> VarDictionary {
     let mut dict = root_entry(root, rule);
     for (key, value) in counts_to_dictionary(counts).iter_shared() {
         dict.set(&key, &value);
@@ -141,13 +141,13 @@ fn root_entry(root: &Path, rule: &str) -> VarDictionary {
 }
 
 /// A directory as the reports show it; `""` for none.
-pub fn root_text(root: Option<&Path>) -> String {
+pub(crate) fn root_text(root: Option<&Path>) -> String {
     root.map(|path| path.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// The full report Dictionary of a sweep's outcome: the report of a sweep,
 /// or zeros with the refusal (or nothing) in `errors`.
-pub fn outcome_report_dictionary(outcome: &SweepOutcome) -> VarDictionary {
+pub(crate) fn outcome_report_dictionary(outcome: &SweepOutcome) -> VarDictionary {
     match outcome {
         SweepOutcome::Swept(report) => report_to_dictionary(report),
         SweepOutcome::Refused(err) => report_dictionary(&SweepReport::empty(), std::iter::once(err.to_string())),
@@ -172,7 +172,7 @@ fn report_dictionary(report: &SweepReport, errors: impl Iterator<Item = String>)
 
 /// Reads an options Dictionary on top of `base`. Keys and values are only
 /// classified here; [`parse_options`] decides.
-pub fn options_from_dictionary(base: SweepOptions, dict: &VarDictionary) -> Result<CallOptions, OptionError> {
+pub(crate) fn options_from_dictionary(base: SweepOptions, dict: &VarDictionary) -> Result<CallOptions, OptionError> {
     let entries = dict.iter_shared().map(|(key, value)| {
         let key = match key.get_type() {
             VariantType::STRING | VariantType::STRING_NAME => OptionKey::Name(key.to_string()),
@@ -205,6 +205,6 @@ fn type_name(variant_type: VariantType) -> String {
 
 /// Godot ints are `i64`; a count never comes near the limit, but saturate
 /// rather than wrap if it ever did.
-pub fn to_int(count: u64) -> i64 {
+pub(crate) fn to_int(count: u64) -> i64 {
     i64::try_from(count).unwrap_or(i64::MAX)
 }

@@ -42,6 +42,8 @@ struct McpUvCacheCleanupExtension;
 // gdext's own entry, under another name: `gdext_rust_init` below calls it
 // when the classes may be registered.
 #[gdextension(entry_symbol = mcp_uv_cache_cleanup_gdext_init)]
+// SAFETY: one ExtensionLibrary in the crate, as gdext requires; its entry is
+// called only by `gdext_rust_init`, with Godot's own arguments.
 unsafe impl ExtensionLibrary for McpUvCacheCleanupExtension {}
 
 /// The line printed when standing aside; set once, before Godot can call
@@ -78,7 +80,7 @@ static STAND_ASIDE_CALLBACKS: MainLoopCallbacks = MainLoopCallbacks {
 /// # Safety
 /// Called by Godot only, with the pointers of the GDExtension interface.
 #[no_mangle]
-pub unsafe extern "C" fn gdext_rust_init(
+pub(crate) unsafe extern "C" fn gdext_rust_init(
     get_proc_address: sys::GDExtensionInterfaceGetProcAddress,
     library: sys::GDExtensionClassLibraryPtr,
     init: *mut sys::GDExtensionInitialization,

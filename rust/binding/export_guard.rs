@@ -27,7 +27,7 @@ const EXPORT_PLUGIN_SCRIPT: &str = "res://addons/mcp_uv_cache_cleanup/editor/exp
 /// Nothing to call.
 #[derive(GodotClass)]
 #[class(tool, init, base = EditorPlugin)]
-pub struct McpUvCacheExportGuard {
+pub(crate) struct McpUvCacheExportGuard {
     base: Base<EditorPlugin>,
     /// The export plugin while it is registered.
     export_plugin: Option<Gd<EditorExportPlugin>>,

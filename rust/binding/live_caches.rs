@@ -21,12 +21,12 @@ static LAST_LIVE_SWEEP: Mutex<Option<LiveSweep>> = Mutex::new(None);
 
 /// Where uv's caches are for this process ([`crate::uv_cache_dir`]), from
 /// Godot's OS name: the editor environment's first, never empty.
-pub fn live_resolutions() -> Vec<Resolution> {
+pub(crate) fn live_resolutions() -> Vec<Resolution> {
     resolve_every_cache_for_this_process(&Os::singleton().get_name().to_string())
 }
 
 /// The live builds directories to sweep now (see [`resolve_live_sweep`]).
-pub fn live_builds_roots() -> Vec<PathBuf> {
+pub(crate) fn live_builds_roots() -> Vec<PathBuf> {
     swept_roots(&resolve_live_sweep())
         .map(|(root, _)| root.to_path_buf())
         .collect()
@@ -34,7 +34,7 @@ pub fn live_builds_roots() -> Vec<PathBuf> {
 
 /// Resolves where a live sweep goes now, reports the resolutions' warnings
 /// to the Output and records the call for `last_stale_builds_sweep`.
-pub fn resolve_live_sweep() -> Vec<Resolution> {
+pub(crate) fn resolve_live_sweep() -> Vec<Resolution> {
     let resolutions = live_resolutions();
     for warning in resolutions.iter().flat_map(|resolution| &resolution.warnings) {
         godot_warn!("McpUvCacheCleanup: {warning}");
@@ -52,7 +52,7 @@ pub fn resolve_live_sweep() -> Vec<Resolution> {
 
 /// `{calls, builds_root, rule, roots}` of the last live sweep; `{}` before
 /// the first.
-pub fn last_live_sweep_dictionary() -> VarDictionary {
+pub(crate) fn last_live_sweep_dictionary() -> VarDictionary {
     let last = LAST_LIVE_SWEEP
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -64,7 +64,7 @@ pub fn last_live_sweep_dictionary() -> VarDictionary {
 
 /// Every directory a live sweep goes to, as the reports show them (empty
 /// where none). Says nothing to the Output.
-pub fn live_roots_text() -> PackedStringArray {
+pub(crate) fn live_roots_text() -> PackedStringArray {
     swept_roots(&live_resolutions())
         .map(|(root, _)| GString::from(&root_text(Some(root))))
         .collect()

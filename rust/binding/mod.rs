@@ -19,14 +19,14 @@
 //! - here, [`guarded`] and [`checked`]: the panic guard and the argument
 //!   report every static method of both classes goes through.
 
-pub mod class_filter;
-pub mod cleanup_class;
-pub mod convert;
-pub mod entry;
-pub mod export_guard;
-pub mod live_caches;
-pub mod outcome;
-pub mod sweep_class;
+pub(crate) mod class_filter;
+pub(crate) mod cleanup_class;
+pub(crate) mod convert;
+pub(crate) mod entry;
+pub(crate) mod export_guard;
+pub(crate) mod live_caches;
+pub(crate) mod outcome;
+pub(crate) mod sweep_class;
 
 use godot::prelude::godot_error;
 

@@ -14,7 +14,7 @@ use crate::sweep::SweepReport;
 /// Tells the Output how the sweep of `root` with `options` ended, in at most
 /// one line: the report of a sweep ([`report_to_output`]), a refusal
 /// ([`refusal_to_output`]), or an internal error.
-pub fn tell(root: &Path, outcome: &SweepOutcome, options: &CallOptions) {
+pub(crate) fn tell(root: &Path, outcome: &SweepOutcome, options: &CallOptions) {
     match outcome {
         SweepOutcome::Swept(report) => {
             report_to_output(root, report, options.sweep.dry_run, Verbosity::of(options));

@@ -35,7 +35,7 @@ const CLASS: &str = "McpUvCacheSweep";
 /// `McpUvCacheSweep.start_sweeps()`, which the addon's editor plugin uses.
 #[derive(GodotClass)]
 #[class(base = RefCounted, no_init, tool)]
-pub struct McpUvCacheSweep {
+pub(crate) struct McpUvCacheSweep {
     base: Base<RefCounted>,
     task: Option<Running>,
     result: Option<VarDictionary>,
@@ -154,13 +154,13 @@ impl McpUvCacheSweep {
 
 impl McpUvCacheSweep {
     /// Starts sweeping `root` on a worker thread and arms the frame poll.
-    pub fn start(root: PathBuf, options: CallOptions) -> Gd<McpUvCacheSweep> {
+    pub(crate) fn start(root: PathBuf, options: CallOptions) -> Gd<McpUvCacheSweep> {
         Self::start_each(vec![root], options)
     }
 
     /// Sweeps each of `roots` in turn on a worker thread, and reports their
     /// counts summed; with no root, [`McpUvCacheSweep::zeros`].
-    pub fn start_each(roots: Vec<PathBuf>, options: CallOptions) -> Gd<McpUvCacheSweep> {
+    pub(crate) fn start_each(roots: Vec<PathBuf>, options: CallOptions) -> Gd<McpUvCacheSweep> {
         Self::start_running(roots, options, None, Vec::new())
     }
 
@@ -211,7 +211,7 @@ impl McpUvCacheSweep {
 
     /// A sweep that is over before it began, with all-zero counts (nothing to
     /// sweep, or the call was refused). It still emits `finished`.
-    pub fn zeros() -> Gd<McpUvCacheSweep> {
+    pub(crate) fn zeros() -> Gd<McpUvCacheSweep> {
         Self::with_task(None, Some(counts_to_dictionary(&SweepCounts::default())))
     }
 

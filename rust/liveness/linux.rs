@@ -15,7 +15,7 @@ use super::ProcessUse;
 
 /// Reads every process in `/proc` except `except`, one at a time, and hands
 /// each to `visit`; returns how many.
-pub fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
+pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
     let proc_root = Path::new("/proc");
     let entries = fs::read_dir(proc_root).map_err(|err| format!("cannot list /proc: {err}"))?;
     let boot_time = boot_time();

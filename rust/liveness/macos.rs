@@ -82,7 +82,7 @@ const _: () = assert!(size_of::<ProcRegionWithPathInfo>() == 1272);
 
 /// Reads every process but `except`, one at a time, and hands each to
 /// `visit`; returns how many.
-pub fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
+pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
     let pids = all_pids().ok_or_else(|| format!("proc_listallpids failed: {}", std::io::Error::last_os_error()))?;
     let argument_limit = argument_limit();
     let mut count = 0;

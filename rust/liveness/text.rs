@@ -13,10 +13,10 @@ use std::path::Path;
 
 /// The separator of [`comparable`] paths.
 #[cfg(windows)]
-pub const SEPARATOR: u8 = b'\\';
+pub(super) const SEPARATOR: u8 = b'\\';
 /// The separator of [`comparable`] paths.
 #[cfg(not(windows))]
-pub const SEPARATOR: u8 = b'/';
+pub(super) const SEPARATOR: u8 = b'/';
 
 /// `text` in the form the check compares: on Windows lower case, with `\`
 /// for `/` and without a `\\?\` or `\??\` prefix; elsewhere the bytes as
@@ -35,7 +35,7 @@ pub fn comparable(text: &OsStr) -> Vec<u8> {
 /// The Windows form of [`comparable`] (also built for tests, so it is
 /// tested on every system).
 #[cfg(any(windows, test))]
-pub fn comparable_windows(text: &str) -> Vec<u8> {
+pub(super) fn comparable_windows(text: &str) -> Vec<u8> {
     let text = text.replace('/', "\\");
     let text = if let Some(unc) = text.strip_prefix(r"\\?\UNC\") {
         format!(r"\\{unc}")
@@ -49,7 +49,7 @@ pub fn comparable_windows(text: &str) -> Vec<u8> {
 
 /// The forms `root` may appear in: as given, and with every link resolved
 /// (what `/proc` shows), without a trailing separator.
-pub fn root_forms(root: &Path) -> Vec<Vec<u8>> {
+pub(super) fn root_forms(root: &Path) -> Vec<Vec<u8>> {
     let mut forms = vec![trimmed(comparable(root.as_os_str()))];
     if let Ok(canonical) = std::fs::canonicalize(root) {
         let canonical = trimmed(comparable(canonical.as_os_str()));
@@ -78,7 +78,7 @@ fn ends_component(byte: u8) -> bool {
 
 /// Every place in `text` right after `root` and a separator: where a
 /// directory of the root's would be named.
-pub fn after_root<'t>(text: &'t [u8], root: &[u8]) -> impl Iterator<Item = &'t [u8]> + 't {
+pub(super) fn after_root<'t>(text: &'t [u8], root: &[u8]) -> impl Iterator<Item = &'t [u8]> + 't {
     let root = root.to_vec();
     let mut from = 0;
     std::iter::from_fn(move || {
@@ -95,18 +95,18 @@ pub fn after_root<'t>(text: &'t [u8], root: &[u8]) -> impl Iterator<Item = &'t [
 }
 
 /// True if `rest` begins with the whole component `name`.
-pub fn starts_with_name(rest: &[u8], name: &[u8]) -> bool {
+pub(super) fn starts_with_name(rest: &[u8], name: &[u8]) -> bool {
     rest.starts_with(name) && rest.get(name.len()).is_none_or(|byte| ends_component(*byte))
 }
 
 /// The directory holding `path`, if it has one.
-pub fn parent(path: &[u8]) -> Option<&[u8]> {
+pub(super) fn parent(path: &[u8]) -> Option<&[u8]> {
     let cut = path.iter().rposition(|byte| is_separator(*byte))?;
     (cut > 0).then(|| &path[..cut])
 }
 
 /// `dir` + separator + `name`.
-pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+pub(super) fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     let mut joined = Vec::with_capacity(dir.len() + 1 + name.len());
     joined.extend_from_slice(dir);
     joined.push(SEPARATOR);
@@ -115,7 +115,7 @@ pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
 }
 
 /// True if `path` lies strictly inside `dir`.
-pub fn is_inside(path: &[u8], dir: &[u8]) -> bool {
+pub(super) fn is_inside(path: &[u8], dir: &[u8]) -> bool {
     path.len() > dir.len() && path.starts_with(dir) && is_separator(path[dir.len()])
 }
 

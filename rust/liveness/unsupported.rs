@@ -4,6 +4,6 @@
 use super::ProcessUse;
 
 /// Always the reason there is no check.
-pub fn visit_processes(_except: u32, _visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
+pub(super) fn visit_processes(_except: u32, _visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
     Err(format!("no process check on {}", std::env::consts::OS))
 }

@@ -98,7 +98,7 @@ impl Snapshot {
 
 /// Reads every process but `except`, with its image and loaded modules, one
 /// at a time, and hands each to `visit`; returns how many.
-pub fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
+pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
     let snapshot = Snapshot::take(TH32CS_SNAPPROCESS, 0).map_err(|err| format!("cannot list the processes: {err}"))?;
     // SAFETY: an all-zero PROCESSENTRY32W is valid; `size` is set as the API requires.
     let mut entry: ProcessEntry = unsafe { std::mem::zeroed() };

@@ -51,7 +51,7 @@ struct Frame {
 }
 
 /// [`super::remove_tree`] relative to directory handles.
-pub fn remove_tree(
+pub(super) fn remove_tree(
     root: &Path,
     settings: &RemovalSettings<'_>,
     tally: &mut RemovalTally,

@@ -40,7 +40,7 @@ const TRANSIENT_PAUSE: Duration = Duration::from_millis(10);
 /// walk was not cancelled). What was removed is added to `tally`; the
 /// failures of the last walk are pushed to `errors` (earlier walks' failures
 /// were retried by it). `dir` itself is never followed if it is a link.
-pub fn remove_tree(
+pub(super) fn remove_tree(
     dir: &Path,
     settings: &RemovalSettings<'_>,
     tally: &mut RemovalTally,

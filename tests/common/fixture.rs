@@ -17,7 +17,7 @@ use std::path::Path;
 
 /// The shape of a generated cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FixtureSpec {
+pub(crate) struct FixtureSpec {
     /// How many `.tmp*` build venvs.
     pub venvs: usize,
     /// Files in each venv (and in each leftover dead dir).
@@ -42,7 +42,7 @@ impl Default for FixtureSpec {
 
 /// What a generated cache holds in its sweepable dirs.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct FixtureStats {
+pub(crate) struct FixtureStats {
     /// Files in `.tmp*` and `_dead_*` dirs.
     pub files: u64,
     /// Their bytes.
@@ -56,7 +56,7 @@ const SUBDIRS_PER_PACKAGE: usize = 4;
 
 /// Builds a cache of shape `spec` in the directory `root` (created if
 /// missing). Returns what the `.tmp*` and `_dead_*` dirs hold.
-pub fn build_cache(root: &Path, spec: &FixtureSpec) -> FixtureStats {
+pub(crate) fn build_cache(root: &Path, spec: &FixtureSpec) -> FixtureStats {
     fs::create_dir_all(root).unwrap();
     let mut rng = XorShift(spec.seed | 1);
     let mut stats = FixtureStats::default();

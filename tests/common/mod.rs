@@ -18,12 +18,12 @@ use mcp_uv_cache_cleanup::{sweep, SweepCounts, SweepOptions};
 /// points it at a directory that user owns), else under Cargo's per-target
 /// temp dir, which is on the build disk: `chattr +i` needs ext4 or similar,
 /// and `/tmp` may be a tmpfs.
-pub struct Scratch {
+pub(crate) struct Scratch {
     path: PathBuf,
 }
 
 impl Scratch {
-    pub fn new(label: &str) -> Scratch {
+    pub(crate) fn new(label: &str) -> Scratch {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let base = std::env::var_os("MCP_UVCC_TEST_TMPDIR")
             .map(PathBuf::from)
@@ -38,12 +38,12 @@ impl Scratch {
         Scratch { path }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// A new directory `name` inside the scratch directory.
-    pub fn dir(&self, name: &str) -> PathBuf {
+    pub(crate) fn dir(&self, name: &str) -> PathBuf {
         let dir = self.path.join(name);
         fs::create_dir_all(&dir).unwrap();
         dir
@@ -61,14 +61,14 @@ impl Drop for Scratch {
 }
 
 /// Writes `contents` to `path`, creating parent directories.
-pub fn write(path: impl AsRef<Path>, contents: &str) {
+pub(crate) fn write(path: impl AsRef<Path>, contents: &str) {
     let path = path.as_ref();
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, contents).unwrap();
 }
 
 /// A small uv-like build venv at `dir`, with nested and hidden entries.
-pub fn build_venv(dir: &Path) {
+pub(crate) fn build_venv(dir: &Path) {
     write(dir.join("pyvenv.cfg"), "home = C:\\Python313\n");
     write(
         dir.join("Lib/site-packages/pydantic_core/__init__.py"),
@@ -84,7 +84,7 @@ pub fn build_venv(dir: &Path) {
 }
 
 /// The names in `dir`, sorted, as lossy strings.
-pub fn names_in(dir: &Path) -> Vec<String> {
+pub(crate) fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
@@ -94,7 +94,7 @@ pub fn names_in(dir: &Path) -> Vec<String> {
 }
 
 /// Every removal backend this platform has.
-pub fn backends() -> Vec<Backend> {
+pub(crate) fn backends() -> Vec<Backend> {
     #[cfg(unix)]
     return vec![Backend::Handles, Backend::Paths];
     #[cfg(not(unix))]
@@ -102,7 +102,7 @@ pub fn backends() -> Vec<Backend> {
 }
 
 /// Default options with `backend`.
-pub fn options_for(backend: Backend) -> SweepOptions {
+pub(crate) fn options_for(backend: Backend) -> SweepOptions {
     SweepOptions {
         backend,
         ..SweepOptions::default()
@@ -111,11 +111,11 @@ pub fn options_for(backend: Backend) -> SweepOptions {
 
 /// Sweeps `root` with default options on `backend`; panics if the root is
 /// refused.
-pub fn sweep_counts(root: &Path, backend: Backend) -> SweepCounts {
+pub(crate) fn sweep_counts(root: &Path, backend: Backend) -> SweepCounts {
     sweep(root, &options_for(backend)).expect("root is sweepable").counts
 }
 
-pub fn counts(scanned: u64, renamed: u64, deleted: u64, remaining: u64) -> SweepCounts {
+pub(crate) fn counts(scanned: u64, renamed: u64, deleted: u64, remaining: u64) -> SweepCounts {
     SweepCounts {
         scanned,
         renamed,
@@ -126,12 +126,12 @@ pub fn counts(scanned: u64, renamed: u64, deleted: u64, remaining: u64) -> Sweep
 
 /// Makes `path` undeletable (`chattr +i`) until the guard drops: the Linux
 /// stand-in for a file Windows keeps locked. Needs root and ext4 or similar.
-pub struct Immutable {
+pub(crate) struct Immutable {
     path: PathBuf,
 }
 
 impl Immutable {
-    pub fn set(path: &Path) -> Immutable {
+    pub(crate) fn set(path: &Path) -> Immutable {
         assert!(
             chattr("+i", path),
             "chattr +i {} failed (needs root and ext4)",
@@ -141,7 +141,7 @@ impl Immutable {
     }
 
     /// The file was moved (its build dir renamed): release it at `path`.
-    pub fn moved_to(&mut self, path: &Path) {
+    pub(crate) fn moved_to(&mut self, path: &Path) {
         self.path = path.to_owned();
     }
 }
@@ -154,7 +154,7 @@ impl Drop for Immutable {
 }
 
 /// Runs `chattr FLAG PATH`; true if it succeeded.
-pub fn chattr(flag: &str, path: &Path) -> bool {
+pub(crate) fn chattr(flag: &str, path: &Path) -> bool {
     Command::new("chattr")
         .arg(flag)
         .arg(path)
