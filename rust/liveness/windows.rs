@@ -18,71 +18,31 @@
 //! sharing this user's cache runs as this user); when not one can be read,
 //! the check is unavailable.
 
-use std::ffi::{c_void, OsString};
+use std::ffi::OsString;
 use std::mem::size_of;
 use std::os::windows::ffi::OsStringExt;
 use std::os::windows::io::{AsRawHandle, HandleOrInvalid, HandleOrNull, OwnedHandle};
 
+use windows_sys::Win32::Foundation::{ERROR_BAD_LENGTH, HANDLE};
+use windows_sys::Win32::System::Diagnostics::ToolHelp::{
+    CreateToolhelp32Snapshot, Module32FirstW, Module32NextW, Process32FirstW, Process32NextW,
+    CREATE_TOOLHELP_SNAPSHOT_FLAGS, MODULEENTRY32W, PROCESSENTRY32W, TH32CS_SNAPMODULE, TH32CS_SNAPMODULE32,
+    TH32CS_SNAPPROCESS,
+};
+use windows_sys::Win32::System::Threading::{
+    OpenProcess, QueryFullProcessImageNameW, PROCESS_NAME_WIN32, PROCESS_QUERY_LIMITED_INFORMATION,
+};
+
 use super::{comparable, ProcessUse};
 
-type Handle = *mut c_void;
-
-const TH32CS_SNAPPROCESS: u32 = 0x0000_0002;
-const TH32CS_SNAPMODULE: u32 = 0x0000_0008;
-const TH32CS_SNAPMODULE32: u32 = 0x0000_0010;
-const ERROR_BAD_LENGTH: u32 = 24;
-const MAX_PATH: usize = 260;
-const MAX_MODULE_NAME32: usize = 255;
-const PROCESS_QUERY_LIMITED_INFORMATION: u32 = 0x1000;
 /// Long enough for any Windows path (`\\?\` paths reach 32,767 units).
 const LONGEST_PATH: usize = 32_768;
-
-/// `PROCESSENTRY32W` (tlhelp32.h).
-#[repr(C)]
-struct ProcessEntry {
-    size: u32,
-    usage: u32,
-    process_id: u32,
-    default_heap_id: usize,
-    module_id: u32,
-    threads: u32,
-    parent_process_id: u32,
-    priority_class_base: i32,
-    flags: u32,
-    exe_file: [u16; MAX_PATH],
-}
-
-/// `MODULEENTRY32W` (tlhelp32.h).
-#[repr(C)]
-struct ModuleEntry {
-    size: u32,
-    module_id: u32,
-    process_id: u32,
-    global_usage: u32,
-    process_usage: u32,
-    base_address: *mut u8,
-    base_size: u32,
-    module: Handle,
-    module_name: [u16; MAX_MODULE_NAME32 + 1],
-    exe_path: [u16; MAX_PATH],
-}
-
-#[link(name = "kernel32")]
-extern "system" {
-    fn CreateToolhelp32Snapshot(flags: u32, process_id: u32) -> Handle;
-    fn Process32FirstW(snapshot: Handle, entry: *mut ProcessEntry) -> i32;
-    fn Process32NextW(snapshot: Handle, entry: *mut ProcessEntry) -> i32;
-    fn Module32FirstW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
-    fn Module32NextW(snapshot: Handle, entry: *mut ModuleEntry) -> i32;
-    fn OpenProcess(access: u32, inherit_handle: i32, process_id: u32) -> Handle;
-    fn QueryFullProcessImageNameW(process: Handle, flags: u32, name: *mut u16, size: *mut u32) -> i32;
-}
 
 /// A snapshot handle, closed when dropped (std's `OwnedHandle`).
 struct Snapshot(OwnedHandle);
 
 impl Snapshot {
-    fn take(flags: u32, process_id: u32) -> std::io::Result<Snapshot> {
+    fn take(flags: CREATE_TOOLHELP_SNAPSHOT_FLAGS, process_id: u32) -> std::io::Result<Snapshot> {
         // SAFETY: plain system call; it returns INVALID_HANDLE_VALUE on
         // failure, or a handle owned by the caller.
         let handle = unsafe { HandleOrInvalid::from_raw_handle(CreateToolhelp32Snapshot(flags, process_id)) };
@@ -91,7 +51,7 @@ impl Snapshot {
             .map_err(|_| std::io::Error::last_os_error())
     }
 
-    fn raw(&self) -> Handle {
+    fn raw(&self) -> HANDLE {
         self.0.as_raw_handle()
     }
 }
@@ -100,15 +60,15 @@ impl Snapshot {
 /// at a time, and hands each to `visit`; returns how many.
 pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
     let snapshot = Snapshot::take(TH32CS_SNAPPROCESS, 0).map_err(|err| format!("cannot list the processes: {err}"))?;
-    // SAFETY: an all-zero PROCESSENTRY32W is valid; `size` is set as the API requires.
-    let mut entry: ProcessEntry = unsafe { std::mem::zeroed() };
-    entry.size = size_of::<ProcessEntry>() as u32;
+    // SAFETY: an all-zero PROCESSENTRY32W is valid; `dwSize` is set as the API requires.
+    let mut entry: PROCESSENTRY32W = unsafe { std::mem::zeroed() };
+    entry.dwSize = size_of::<PROCESSENTRY32W>() as u32;
     let mut pids = Vec::new();
     // SAFETY: `entry` is a valid, sized PROCESSENTRY32W for the whole loop.
     let mut more = unsafe { Process32FirstW(snapshot.raw(), &mut entry) } != 0;
     while more {
-        if entry.process_id != except && entry.process_id != 0 {
-            pids.push(entry.process_id);
+        if entry.th32ProcessID != except && entry.th32ProcessID != 0 {
+            pids.push(entry.th32ProcessID);
         }
         // SAFETY: as above.
         more = unsafe { Process32NextW(snapshot.raw(), &mut entry) } != 0;
@@ -154,13 +114,13 @@ fn process_modules(pid: u32) -> std::io::Result<ProcessUse> {
             return Ok(process);
         }
     };
-    // SAFETY: an all-zero MODULEENTRY32W is valid; `size` is set as the API requires.
-    let mut entry: ModuleEntry = unsafe { std::mem::zeroed() };
-    entry.size = size_of::<ModuleEntry>() as u32;
+    // SAFETY: an all-zero MODULEENTRY32W is valid; `dwSize` is set as the API requires.
+    let mut entry: MODULEENTRY32W = unsafe { std::mem::zeroed() };
+    entry.dwSize = size_of::<MODULEENTRY32W>() as u32;
     // SAFETY: `entry` is a valid, sized MODULEENTRY32W for the whole loop.
     let mut more = unsafe { Module32FirstW(snapshot.raw(), &mut entry) } != 0;
     while more {
-        process.mention(&comparable(&wide_string(&entry.exe_path)));
+        process.mention(&comparable(&wide_string(&entry.szExePath)));
         // SAFETY: as above.
         more = unsafe { Module32NextW(snapshot.raw(), &mut entry) } != 0;
     }
@@ -176,8 +136,14 @@ fn image_path(pid: u32) -> std::io::Result<OsString> {
     let mut buffer = vec![0_u16; LONGEST_PATH];
     let mut length = LONGEST_PATH as u32;
     // SAFETY: `buffer` holds `length` units; the handle is open.
-    let answered =
-        unsafe { QueryFullProcessImageNameW(process.as_raw_handle(), 0, buffer.as_mut_ptr(), &mut length) } != 0;
+    let answered = unsafe {
+        QueryFullProcessImageNameW(
+            process.as_raw_handle(),
+            PROCESS_NAME_WIN32,
+            buffer.as_mut_ptr(),
+            &mut length,
+        )
+    } != 0;
     if answered {
         Ok(OsString::from_wide(&buffer[..length as usize]))
     } else {
