@@ -37,9 +37,9 @@
 //! dependencies covers, each call with its `SAFETY` note: the system calls
 //! of [`known_folder`] (`SHGetKnownFolderPath`), of the process check's
 //! Windows and macOS readers (Tool Help; libproc and sysctl), and the raw
-//! GDExtension calls of `binding/entry.rs`, where gdext is not initialised,
-//! and the shims of `binding/class_filter.rs`, which stand between gdext and
-//! Godot.
+//! GDExtension calls of `binding/godot_interface.rs`, `binding/entry.rs` and
+//! `binding/announcement.rs`, where gdext is not initialised, and the shims
+//! of `binding/class_filter.rs`, which stand between gdext and Godot.
 //!
 //! `Cargo.toml`'s `[lints]` keep both rules, and `.ci/run` runs clippy with
 //! `-D warnings`: `unreachable_pub` (nothing `pub` that no test reaches),

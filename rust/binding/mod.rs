@@ -2,13 +2,18 @@
 //!
 //! Each module converts and reports; the rules live in the plain Rust modules
 //! of the crate. The modules import in one direction only:
-//! `cleanup_class` → `sweep_class` → `convert` and `outcome`; `entry` needs
-//! only `class_filter` (gdext registers the classes itself); `export_guard`
-//! needs none.
+//! `cleanup_class` → `sweep_class` → `convert` and `outcome`; `entry` →
+//! `class_filter` and `announcement` → `godot_interface` (gdext registers
+//! the classes itself); `export_guard` needs none.
 //!
-//! - [`entry`]: the entry point Godot calls; registers the classes, or stands
-//!   aside with one line when a project script already declares the name;
+//! - [`entry`]: the entry point Godot calls, and the start-up decision's four
+//!   paths (register; all but `McpUvCacheCleanup`; nothing; decide at the
+//!   scene level);
 //! - [`class_filter`]: what lets gdext register every class but that one;
+//! - [`announcement`]: the one line that says why the extension stands aside;
+//! - [`godot_interface`]: the raw GDExtension calls where gdext cannot serve
+//!   (Godot's `get_proc_address`, kept once; its version; whether the editor
+//!   runs; the library's path);
 //! - [`cleanup_class`]: `McpUvCacheCleanup`, the static methods;
 //! - [`sweep_class`]: `McpUvCacheSweep`, a sweep running in the background;
 //! - [`export_guard`]: `McpUvCacheExportGuard`, the editor-only class that
@@ -19,11 +24,13 @@
 //! - here, [`guarded`] and [`checked`]: the panic guard and the argument
 //!   report every static method of both classes goes through.
 
+pub(crate) mod announcement;
 pub(crate) mod class_filter;
 pub(crate) mod cleanup_class;
 pub(crate) mod convert;
 pub(crate) mod entry;
 pub(crate) mod export_guard;
+pub(crate) mod godot_interface;
 pub(crate) mod live_caches;
 pub(crate) mod outcome;
 pub(crate) mod sweep_class;

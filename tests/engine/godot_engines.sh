@@ -248,13 +248,15 @@ fresh_control_project() {
         > "$project/control/control.gdextension"
 }
 
-# Enables the editor plugins PLUGIN_CFG... (res:// paths) in PROJECT's
-# project.godot:
+# Makes PLUGIN_CFG... (res:// paths) the editor plugins enabled in PROJECT's
+# project.godot, replacing any [editor_plugins] section the editor wrote:
 #   enable_editor_plugin PROJECT PLUGIN_CFG...
 enable_editor_plugin() {
     local project="$1" list
     shift
     list="$(printf '"%s", ' "$@")"
+    # The section runs to the next section's header, which stays.
+    sed -i '/^\[editor_plugins\]/,/^\[/{/^\[editor_plugins\]/d;/^\[/!d}' "$project/project.godot"
     printf '\n[editor_plugins]\n\nenabled=PackedStringArray(%s)\n' "${list%, }" >> "$project/project.godot"
 }
 
