@@ -30,12 +30,14 @@ for variant in "${VARIANTS[@]}"; do
     if [[ "$os" == macos ]]; then
         slices=()
         for target in $(platform_rust_targets "$platform"); do
+            # shellcheck disable=SC2046 # no features, or --features NAME: split on purpose
             MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")" \
                 cargo build --release --lib --target "$target" $(variant_features "$variant")
             slices+=("target/$target/release/$(cargo_library_name macos)")
         done
         lipo -create -output "$shipped" "${slices[@]}"
     else
+        # shellcheck disable=SC2046 # as above
         cargo build --release --lib $(variant_features "$variant")
         cp "target/release/$(cargo_library_name "$os")" "$shipped"
     fi

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the lists are read by the scripts that source this file
 # Sourced by the build and test scripts: every library the addon ships, and
 # its name, in one place.
 #

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the lists are read by the scripts that source this file
 # Sourced by every script that builds or tests beyond this machine's cargo:
 # the one list of what each job needs from Debian and PyPI, and the check
 # that it is there. scripts/install-toolchains.sh installs the BUILD_ lists
@@ -17,12 +19,13 @@ BUILD_DEBIAN=("${DEBIAN_RUST[@]}" "${DEBIAN_MINGW[@]}" "${DEBIAN_LLVM[@]}" zip u
 # zig: the C toolchain and linker for Linux and Windows arm64.
 BUILD_PYPI=("ziglang==0.17.0" "cargo-zigbuild==0.24.0")
 
-# The tests: chattr (locks), setpriv (permission tests), qemu with Debian's
+# The tests: chattr (locks), setpriv (permission tests), shellcheck (the
+# lint stage), qemu with Debian's
 # arm64 glibc (Linux arm64 suite, arm64 Wine), Wine (Windows suite and
 # engines).
 QEMU_ARM64=(qemu-user libc6-arm64-cross)
 WINE=(wine wine64)
-TEST_DEBIAN=(e2fsprogs util-linux "${QEMU_ARM64[@]}" "${WINE[@]}")
+TEST_DEBIAN=(e2fsprogs util-linux shellcheck "${QEMU_ARM64[@]}" "${WINE[@]}")
 # gdtoolkit lints the GDScript; uv is the real one tests/real_uv/real_uv.sh builds with.
 TEST_PYPI=("gdtoolkit==4.*" "uv==0.13.9")
 # From crates.io (cargo install --locked): cargo-about writes the third-party

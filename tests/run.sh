@@ -3,13 +3,19 @@
 #
 #   tests/run.sh              every stage, in this order
 #   tests/run.sh STAGE...     the stages named (tests/run.sh --list names them)
-#   tests/run.sh --drop-builds [STAGE...]
-#                             the same, removing each cargo build directory
+#   tests/run.sh quick        before every commit: lint, cargo, and the suite
+#                             on the first Linux engine (a few minutes)
+#   --drop-builds             (anywhere) remove each cargo build directory
 #                             under target/ once no later stage uses it: a
 #                             fresh clone's full run then peaks at about 3.3
 #                             GB (.ci/run uses it; the next run builds them
 #                             again)
+#   --list, --help            the stages; this text
 #
+# lint        cargo fmt, clippy and rustdoc (warnings denied), gdparse and
+#             gdlint on every .gd file, shellcheck on every shell script
+#             (warnings and errors), and every Markdown link
+#             (scripts/check_links.py); one SKIPPED line per missing tool.
 # cargo       cargo test: the sweep engine on a real filesystem, every rule.
 # root        As root only: the permission tests again as an unprivileged
 #             user (root ignores permission bits, so only this run can fail
@@ -58,7 +64,9 @@ cd "$(dirname "$0")/.."
 source scripts/toolchains.sh
 source scripts/library_names.sh
 
-STAGES=(cargo root libraries arm64 windows archive engines real-uv)
+STAGES=(lint cargo root libraries arm64 windows archive engines real-uv)
+# `quick`: lint, cargo, then only the suite on the first Linux engine.
+QUICK=(lint cargo suite)
 
 # The build directories each stage leaves that no later stage reads: the
 # libraries are copied into the addon's bin/ and the later stages load them
@@ -87,6 +95,46 @@ test_binary() {
 # True when the cross toolchains every library needs are installed.
 have_cross_toolchain() {
     (source scripts/cross/env.sh && require_cross_toolchain "${DEBIAN_MINGW[@]}" 2> /dev/null)
+}
+
+# The shell scripts git tracks: *.sh and the extensionless ones with a bash
+# shebang.
+shell_scripts() {
+    git ls-files '*.sh'
+    git ls-files | while read -r file; do
+        [[ "${file##*/}" != *.* && -f "$file" ]] && head -n 1 "$file" | grep -q '^#!.*bash' && echo "$file"
+    done
+}
+
+stage_lint() {
+    cargo fmt --check
+    cargo clippy --all-targets --all-features --quiet -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+    python3 scripts/check_links.py
+    local gd_files scripts
+    mapfile -t gd_files < <(git ls-files '*.gd')
+    if command -v gdlint > /dev/null; then
+        gdparse "${gd_files[@]}" > /dev/null
+        gdlint "${gd_files[@]}"
+    else
+        echo "SKIPPED: gdparse and gdlint (pip install '${TEST_PYPI[0]}')"
+    fi
+    mapfile -t scripts < <(shell_scripts)
+    if command -v shellcheck > /dev/null; then
+        shellcheck -x --severity=warning "${scripts[@]}"
+        echo "run.sh: shellcheck: ${#scripts[@]} scripts, no warning"
+    else
+        echo "SKIPPED: shellcheck on ${#scripts[@]} scripts (apt-get install shellcheck)"
+    fi
+}
+
+# quick's engine part: this machine's library (scripts/build-addon.sh), then
+# the suite on the first Linux engine.
+stage_suite() {
+    local engine
+    engine="$(source tests/engine/godot_engines.sh && engine_for linux)" || return 0
+    scripts/build-addon.sh --no-demo
+    GODOT="$engine" tests/engine/godot_suite.sh linux
 }
 
 stage_cargo() {
@@ -220,26 +268,37 @@ stage_real-uv() {
     tests/real_uv/real_uv.sh
 }
 
-if [[ "${1:-}" == --list ]]; then
-    printf '%s\n' "${STAGES[@]}"
-    exit 0
-fi
 drop_builds=false
-if [[ "${1:-}" == --drop-builds ]]; then
-    drop_builds=true
-    shift
-fi
-selected=("$@")
+selected=()
+for arg in "$@"; do
+    case "$arg" in
+        --help | -h)
+            sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d; s/^# \{0,1\}//'
+            exit 0
+            ;;
+        --list)
+            printf '%s\n' "${STAGES[@]}"
+            exit 0
+            ;;
+        --drop-builds) drop_builds=true ;;
+        quick) selected+=("${QUICK[@]}") ;;
+        -*)
+            echo "run.sh: no option '$arg' (tests/run.sh --help)" >&2
+            exit 2
+            ;;
+        *) selected+=("$arg") ;;
+    esac
+done
 ((${#selected[@]})) || selected=("${STAGES[@]}")
 for stage in "${selected[@]}"; do
-    if [[ ! " ${STAGES[*]} " == *" $stage "* ]]; then
-        echo "run.sh: no stage '$stage' (stages: ${STAGES[*]})" >&2
+    if [[ ! " ${STAGES[*]} suite " == *" $stage "* ]]; then
+        echo "run.sh: no stage '$stage' (stages: ${STAGES[*]}; or quick)" >&2
         exit 2
     fi
 done
 # In the order of STAGES, whatever the order named: a later stage may use an
 # earlier one's work (engines install the archive's addon).
-for stage in "${STAGES[@]}"; do
+for stage in "${STAGES[@]}" suite; do
     if [[ " ${selected[*]} " == *" $stage "* ]]; then
         echo "== stage $stage ($(df -h --output=avail . | tail -n 1 | tr -d ' ') free on this disk)"
         "stage_$stage"

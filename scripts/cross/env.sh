@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/build-libraries.sh and the tests that run cross-built
 # code: how each platform's library is built on Linux.
 #
@@ -86,7 +87,8 @@ cross_build() {
             (
                 export "${variable}_LINKER=$LLVM_BIN/ld64.lld"
                 export "${variable}_RUSTFLAGS=-Zunstable-options -Clinker-flavor=darwin-lld -Clink-arg=-dead_strip_dylibs -Clink-arg=-install_name -Clink-arg=@rpath/$(cargo_library_name macos)"
-                export SDKROOT="$sdk" MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")"
+                MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")" || return
+                export SDKROOT="$sdk" MACOSX_DEPLOYMENT_TARGET
                 debian_cargo build "$target" --release --lib "$@" >&2
             ) || return
             ;;

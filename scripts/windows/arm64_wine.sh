@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/cross/run_windows_arm64.sh: Debian 12's arm64 Wine (8.0, with
 # native aarch64 PE DLLs), run on this x86_64 machine by qemu-aarch64 from an
 # extracted arm64 root. Nothing is installed system-wide: the packages are

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the Windows scripts: the cross toolchain for x86_64-pc-windows-gnu,
 # and Wine.
 #

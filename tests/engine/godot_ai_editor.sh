@@ -76,7 +76,8 @@ if [[ ! -x "$venv/bin/godot-ai" ]]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "godot-ai==$SERVER_VERSION"
 fi
-export PATH="$(realpath "$venv/bin"):$PATH" GODOT_AI_ALLOW_HEADLESS=1
+venv_bin="$(realpath "$venv/bin")"
+export PATH="$venv_bin:$PATH" GODOT_AI_ALLOW_HEADLESS=1
 
 scratch="$(mktemp -d)"
 stop_leftover_servers() {

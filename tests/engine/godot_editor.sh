@@ -98,7 +98,7 @@ fi
 
 echo "== control: a C extension with one class, first import"
 control="$scratch/control"
-fresh_control_project "$control" "$scratch"
+fresh_control_project "$control"
 run_editor "$editor" "$control" "$scratch/control.log" --import > /dev/null || true
 if grep -q 'Program crashed with signal 11' "$scratch/control.log"; then
     if ((first_import_lines == 0)); then

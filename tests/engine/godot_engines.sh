@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the in-engine runners: where the engines are, how to lay out a
 # project for an export template, and how to start one (under Wine for
 # Windows). The engines are headless export templates; see
@@ -237,10 +238,10 @@ addon_only_project() {
     cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
 }
 
-# A project at DIR with only the control extension (tests/engine/editor/), built in
-# SCRATCH.
+# A project at DIR with only the control extension (tests/engine/editor/),
+# built into it.
 fresh_control_project() {
-    local project="$1" scratch="$2"
+    local project="$1"
     mkdir -p "$project/control"
     printf 'config_version=5\n\n[application]\n\nconfig/name="Control extension"\n' > "$project/project.godot"
     cc -shared -fPIC -O2 -o "$project/control/libcontrol.so" tests/engine/editor/control_extension.c
