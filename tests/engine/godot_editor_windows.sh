@@ -79,8 +79,7 @@ cp -R "$GODOT_AI" "$beside/addons/godot_ai"
 JUDGE_ARGS=(--no-summary --allow-warning "$STAND_ASIDE_LINE")
 run_editor_and_judge "godot_editor_windows: beside godot-ai, import" "$editor" "$beside" "$scratch/beside-import.log" \
     --import
-printf '\n[editor_plugins]\n\nenabled=PackedStringArray("res://addons/godot_ai/plugin.cfg", "res://tests/editor_runner/plugin.cfg")\n' \
-    >> "$beside/project.godot"
+enable_editor_plugin "$beside" res://addons/godot_ai/plugin.cfg res://tests/editor_runner/plugin.cfg
 JUDGE_ARGS=(--allow-warning "$STAND_ASIDE_LINE" --leaks-of res://addons/godot_ai/)
 GODOT_EDITOR_FLAGS=--verbose run_editor_and_judge "godot_editor_windows: stage beside-godot-ai" "$editor" "$beside" \
     "$scratch/beside.log" --editor --case=res://tests/windows_editor_plugin_tests.gd
