@@ -83,13 +83,17 @@ fn report_to_output(root: &Path, report: &SweepReport, dry_run: bool, verbosity:
     }
 }
 
+/// What follows the count of live build dirs in a summary line
+/// (tests/real_uv/real_uv.sh reads it from here: keep it a one-line literal).
+pub(crate) const LEFT_ALONE: &str = "in use by a running process, left alone";
+
 /// `"; N in use by a running process, left alone"`, or nothing: why a build
 /// dir the user sees did not go.
 fn in_use_note(report: &SweepReport) -> String {
     if report.live == 0 {
         String::new()
     } else {
-        format!("; {} in use by a running process, left alone", report.live)
+        format!("; {} {LEFT_ALONE}", report.live)
     }
 }
 

@@ -312,11 +312,11 @@ version_at_least() {
 }
 
 # Prints the string constant NAME of the Rust file FILE (a one-line
-# `pub const NAME: &str = "...";`): the lines the stages wait for are
-# written once, beside the Rust that prints them.
+# `pub const NAME: &str = "...";`, or `pub(crate) const`): the lines the
+# stages wait for are written once, beside the Rust that prints them.
 rust_line() {
     local name="$1" file="$2" value
-    value="$(sed -n "s/^pub const $name: &str = \"\(.*\)\";\$/\1/p" "$file")"
+    value="$(sed -n "s/^pub\(([a-z]*)\)\? const $name: &str = \"\(.*\)\";\$/\2/p" "$file")"
     if [[ -z "$value" ]]; then
         echo "rust_line: no one-line 'pub const $name: &str' in $file" >&2
         return 2
