@@ -53,12 +53,10 @@ trap 'rm -rf "$scratch"' EXIT
 isolate_editor_home "$scratch/home"
 project="$scratch/project"
 FIRST_IMPORT_LINE="$(rust_line FIRST_IMPORT_LINE rust/startup.rs)"
-# How many first-import lines an import-only run shows on this engine.
-if stands_aside_on_first_import "$version"; then
-    first_import_lines=1
+first_import_lines="$(first_import_lines "$version")"
+if ((first_import_lines == 1)); then
     echo "godot_editor: Godot $version may crash at exit in a first import: the extension stands aside there"
 else
-    first_import_lines=0
     echo "godot_editor: Godot $version has no crash at exit in a first import: the extension registers there"
 fi
 
@@ -80,21 +78,20 @@ fresh_editor_project "$quit_project"
 status=0
 GODOT_EDITOR_FLAGS="${GODOT_EDITOR_FLAGS:-} --quit" \
     run_editor "$editor" "$quit_project" "$scratch/discover-quit.log" --editor || status=$?
-if grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
+quit_lines="$first_import_lines"
+quit_result="--editor --quit discovered the extension, no crash"
+if ! grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
     "$quit_project/.godot/extension_list.cfg" 2> /dev/null; then
-    judge_run "godot_editor: stage discover-quit" "$scratch/discover-quit.log" "$status"
-    expect_line_count "$scratch/discover-quit.log" "$FIRST_IMPORT_LINE" "$first_import_lines" \
-        "godot_editor: stage discover-quit"
-    echo "godot_editor: stage discover-quit passed: --editor --quit discovered the extension, no crash"
-else
     # Godot 4.3 quits before its first scan ends, with or without the addon
     # (measured on godot_project/ alone): it discovers no extension at all.
     JUDGE_ARGS=(--no-summary --allow-warning "Scan thread aborted")
-    judge_run "godot_editor: stage discover-quit" "$scratch/discover-quit.log" "$status"
-    expect_line_count "$scratch/discover-quit.log" "$FIRST_IMPORT_LINE" 0 "godot_editor: stage discover-quit"
-    echo "godot_editor: stage discover-quit: Godot $version's --editor --quit ends before its first scan" \
-        "(Scan thread aborted) and discovers no extension, so it shows only a clean exit: passed"
+    quit_lines=0
+    quit_result="Godot $version's --editor --quit ends before its first scan (Scan thread aborted) and discovers"
+    quit_result+=" no extension, so it shows only a clean exit"
 fi
+judge_run "godot_editor: stage discover-quit" "$scratch/discover-quit.log" "$status"
+expect_line_count "$scratch/discover-quit.log" "$FIRST_IMPORT_LINE" "$quit_lines" "godot_editor: stage discover-quit"
+echo "godot_editor: stage discover-quit passed: $quit_result"
 
 echo "== control: a C extension with one class, first import"
 control="$scratch/control"

@@ -298,11 +298,12 @@ expect_line_count() {
 # the extension's rule (EXIT_CRASH_SINCE) against it.
 NO_FIRST_IMPORT_CRASH=(4.3)
 
-# Succeeds if the extension should stand aside in an import-only run of an
-# editor of VERSION (major.minor, as engine_version prints it): on every
-# version but those measured without the crash ("?" included).
-stands_aside_on_first_import() {
-    [[ " ${NO_FIRST_IMPORT_CRASH[*]} " != *" $1 "* ]]
+# Prints how many first-import lines (rust/startup.rs FIRST_IMPORT_LINE) an
+# import-only run that discovers the extension shows on an editor of VERSION
+# (major.minor, as engine_version prints it): 0 where it was measured without
+# the crash, else 1 ("?" included), as the extension stands aside there.
+first_import_lines() {
+    if [[ " ${NO_FIRST_IMPORT_CRASH[*]} " == *" $1 "* ]]; then echo 0; else echo 1; fi
 }
 
 # Succeeds if VERSION (major.minor) is SINCE (major.minor) or newer.

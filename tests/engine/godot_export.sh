@@ -58,8 +58,7 @@ FIRST_IMPORT_LINE="$(rust_line FIRST_IMPORT_LINE rust/startup.rs)"
 # The first-import lines of an import-only run on this editor: none where
 # Godot has no crash at exit there (rust/first_import.rs), and the extension
 # registers its classes as in any run.
-first_import_lines=0
-stands_aside_on_first_import "$version" && first_import_lines=1
+first_import_lines="$(first_import_lines "$version")"
 
 fail() {
     echo "godot_export: $*" >&2
