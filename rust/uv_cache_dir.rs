@@ -1,19 +1,25 @@
-//! Which cache directory uv uses on Windows, resolved as uv resolves it for
-//! the `uvx` that godot-ai starts from the editor (so from the editor's own
-//! environment and working directory).
+//! Which cache directory uv uses, resolved as uv resolves it for the `uvx`
+//! that godot-ai starts from the editor (so from the editor's own environment
+//! and working directory), on Windows, macOS, Linux and the BSDs.
 //!
 //! uv's order (uv's documentation, "Storage" and "Configuration files"; uv's
-//! `Cache::from_settings` and its settings resolution for `uv tool`
-//! commands, which read user- and system-level configuration only):
+//! `Cache::from_settings`, `uv-dirs` and its settings resolution for `uv
+//! tool` commands, which read user- and system-level configuration only):
 //!
 //! 1. `UV_NO_CACHE` (or `no-cache = true` in a configuration file): a
 //!    throwaway cache, so there is no `builds-v0` to sweep;
 //! 2. `UV_CACHE_DIR`;
 //! 3. `cache-dir` in the configuration: the file `UV_CONFIG_FILE` names, or
-//!    else the user-level `%APPDATA%\uv\uv.toml` over the system-level
-//!    `%PROGRAMDATA%\uv\uv.toml`; `UV_NO_CONFIG` turns the files off;
-//! 4. `%LOCALAPPDATA%\uv\cache`;
-//! 5. `uv\cache` in the known folder `FOLDERID_LocalAppData`.
+//!    else the user-level file over the system-level one; `UV_NO_CONFIG`
+//!    turns the files off. On Windows `%APPDATA%\uv\uv.toml` and
+//!    `%PROGRAMDATA%\uv\uv.toml`; on Unix `$XDG_CONFIG_HOME/uv/uv.toml`
+//!    (or `~/.config/uv/uv.toml`) and the first `uv/uv.toml` of the
+//!    `$XDG_CONFIG_DIRS` that exists (or `/etc/uv/uv.toml`);
+//! 4. the system's default: on Windows `%LOCALAPPDATA%\uv\cache`, else `uv\cache` in
+//!    the known folder `FOLDERID_LocalAppData`; on macOS the legacy
+//!    `~/Library/Caches/uv` if it exists; on Unix `$XDG_CACHE_HOME/uv`, else
+//!    `~/.cache/uv` (an `XDG_*` variable counts only when it is an absolute
+//!    path, as the XDG specification and uv's `etcetera` say).
 //!
 //! A user's uv may also build in uv's default cache whatever this process's
 //! environment says: godot-ai 4 starts its server with `uvx --isolated
@@ -35,14 +41,15 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::known_folder::{known_folder, KnownFolder};
-use crate::location::WINDOWS_OS_NAME;
+use crate::location::{System, WINDOWS_OS_NAME};
 
 /// The builds directory below uv's cache directory.
 pub const BUILDS_DIR: &str = "builds-v0";
 
 /// What the resolution reads: all of it injected, so tests control it.
 pub struct UvEnvironment<'a> {
-    /// `OS.get_name()`; only `"Windows"` resolves anything.
+    /// `OS.get_name()`: `"Windows"`, `"macOS"`, `"Linux"` and the BSDs
+    /// resolve a cache; Android, iOS and the Web have no uv.
     pub os_name: &'a str,
     /// An environment variable, usually `std::env::var_os`.
     pub var: &'a dyn Fn(&str) -> Option<OsString>,
@@ -50,6 +57,27 @@ pub struct UvEnvironment<'a> {
     pub known_folder: &'a dyn Fn(KnownFolder) -> Option<PathBuf>,
     /// The working directory `uvx` inherits, for a relative `UV_CACHE_DIR`.
     pub current_dir: Option<PathBuf>,
+    /// The user's home on Unix, as uv finds it (`$HOME`, else the password
+    /// database): `std::env::home_dir`.
+    pub home: Option<PathBuf>,
+    /// Where the system-wide `uv/uv.toml` is on Unix when `XDG_CONFIG_DIRS`
+    /// names none: `/etc`.
+    pub etc: PathBuf,
+}
+
+impl UvEnvironment<'_> {
+    /// This process's environment, known folders, working directory and
+    /// home, on the system Godot calls `os_name`.
+    fn of_this_process(os_name: &str, run: impl FnOnce(&UvEnvironment) -> Vec<Resolution>) -> Vec<Resolution> {
+        run(&UvEnvironment {
+            os_name,
+            var: &|name| std::env::var_os(name),
+            known_folder: &known_folder,
+            current_dir: std::env::current_dir().ok(),
+            home: std::env::home_dir(),
+            etc: PathBuf::from("/etc"),
+        })
+    }
 }
 
 /// The answer: the builds directory to sweep (or none), which rule decided,
@@ -88,12 +116,7 @@ impl Resolution {
 /// from this process's environment, known folders and working directory.
 /// `os_name` is Godot's `OS.get_name()`.
 pub fn resolve_for_this_process(os_name: &str) -> Resolution {
-    resolve(&UvEnvironment {
-        os_name,
-        var: &|name| std::env::var_os(name),
-        known_folder: &known_folder,
-        current_dir: std::env::current_dir().ok(),
-    })
+    UvEnvironment::of_this_process(os_name, |env| vec![resolve(env)]).swap_remove(0)
 }
 
 /// Every builds directory a uv of this user may build in, each once: the one
@@ -117,6 +140,8 @@ pub fn resolve_every_cache(env: &UvEnvironment) -> Vec<Resolution> {
         var: &without_configuration,
         known_folder: env.known_folder,
         current_dir: env.current_dir.clone(),
+        home: env.home.clone(),
+        etc: env.etc.clone(),
     });
     if default.builds_root.is_none() || default.builds_root == own.builds_root {
         return vec![own];
@@ -139,13 +164,22 @@ pub fn swept_roots(resolutions: &[Resolution]) -> impl Iterator<Item = (&Path, &
 
 /// [`resolve_every_cache`] for this process (see [`resolve_for_this_process`]).
 pub fn resolve_every_cache_for_this_process(os_name: &str) -> Vec<Resolution> {
-    resolve_every_cache(&UvEnvironment {
-        os_name,
-        var: &|name| std::env::var_os(name),
-        known_folder: &known_folder,
-        current_dir: std::env::current_dir().ok(),
-    })
+    UvEnvironment::of_this_process(os_name, resolve_every_cache)
 }
+
+/// What the drop-in `McpUvCacheCleanup.purge_stale_builds()` sweeps: as
+/// [`resolve_every_cache_for_this_process`] on Windows, nothing elsewhere
+/// (rule `"not Windows"`), which is the GDScript class's contract and what
+/// godot-ai's own tests expect off Windows.
+pub fn resolve_drop_in_caches_for_this_process(os_name: &str) -> Vec<Resolution> {
+    if os_name != WINDOWS_OS_NAME {
+        return vec![Resolution::nothing(NOT_WINDOWS_RULE, Vec::new())];
+    }
+    resolve_every_cache_for_this_process(os_name)
+}
+
+/// The rule of the drop-in's answer off Windows.
+pub const NOT_WINDOWS_RULE: &str = "not Windows";
 
 /// The variables godot-ai 4 removes from its server's environment, so that
 /// its `uvx --isolated --no-config` uses uv's default cache.
@@ -157,10 +191,11 @@ pub const DEFAULT_CACHE_RULE_PREFIX: &str = "uv default: ";
 /// Resolves uv's builds directory for `env`; see the module documentation
 /// for the order.
 pub fn resolve(env: &UvEnvironment) -> Resolution {
-    if env.os_name != WINDOWS_OS_NAME {
-        return Resolution::nothing("not Windows", Vec::new());
+    let system = System::from_os_name(env.os_name);
+    if system == System::WithoutUv {
+        return Resolution::nothing(format!("no uv on {}", env.os_name), Vec::new());
     }
-    let mut warnings = Vec::new();
+    let warnings = Vec::new();
     let no_cache_env = match boolish(env, "UV_NO_CACHE") {
         Ok(value) => value.unwrap_or(false),
         Err(warning) => return refuse("UV_NO_CACHE", warning),
@@ -169,7 +204,7 @@ pub fn resolve(env: &UvEnvironment) -> Resolution {
         Ok(value) => value,
         Err(warning) => return refuse("UV_CACHE_DIR", warning),
     };
-    let config = match read_configuration(env) {
+    let config = match read_configuration(env, system) {
         Ok(config) => config,
         Err((rule, warning)) => return refuse(&rule, warning),
     };
@@ -198,6 +233,16 @@ pub fn resolve(env: &UvEnvironment) -> Resolution {
     if let Some((dir, source)) = config.cache_dir {
         return Resolution::sweep(dir, source, warnings);
     }
+    match system {
+        System::Windows => windows_default(env, warnings),
+        System::MacOs | System::OtherUnix => unix_default(env, system, warnings),
+        System::WithoutUv => unreachable!("returned above"),
+    }
+}
+
+/// uv's default cache on Windows: `%LOCALAPPDATA%\uv\cache`, else the known
+/// folder's.
+fn windows_default(env: &UvEnvironment, mut warnings: Vec<String>) -> Resolution {
     match non_empty(env, "LOCALAPPDATA") {
         Some(local) => Resolution::sweep(PathBuf::from(local).join("uv").join("cache"), "LOCALAPPDATA", warnings),
         None => match (env.known_folder)(KnownFolder::LocalAppData) {
@@ -220,6 +265,46 @@ pub fn resolve(env: &UvEnvironment) -> Resolution {
             }
         },
     }
+}
+
+/// uv's default cache on Unix: on macOS the legacy `~/Library/Caches/uv`
+/// when it exists (uv keeps using a cache made by an older uv), then
+/// `$XDG_CACHE_HOME/uv`, then `~/.cache/uv`.
+fn unix_default(env: &UvEnvironment, system: System, mut warnings: Vec<String>) -> Resolution {
+    if system == System::MacOs {
+        if let Some(legacy) = env
+            .home
+            .as_ref()
+            .map(|home| home.join("Library").join("Caches").join("uv"))
+        {
+            if legacy.is_dir() {
+                return Resolution::sweep(legacy, MACOS_LEGACY_RULE, warnings);
+            }
+        }
+    }
+    if let Some(cache_home) = xdg_dir(env, "XDG_CACHE_HOME") {
+        return Resolution::sweep(cache_home.join("uv"), "XDG_CACHE_HOME", warnings);
+    }
+    match &env.home {
+        Some(home) => Resolution::sweep(home.join(".cache").join("uv"), "HOME", warnings),
+        None => {
+            warnings.push(
+                "neither XDG_CACHE_HOME nor a home directory is known; uv's cache directory is unknown, so nothing \
+                 is swept"
+                    .to_owned(),
+            );
+            Resolution::nothing("no cache directory", warnings)
+        }
+    }
+}
+
+/// The rule of macOS's legacy cache, `~/Library/Caches/uv`.
+pub const MACOS_LEGACY_RULE: &str = "Library/Caches";
+
+/// An XDG base directory variable, counted only when it is an absolute path
+/// (the XDG specification: a relative one is invalid and ignored).
+fn xdg_dir(env: &UvEnvironment, name: &str) -> Option<PathBuf> {
+    non_empty(env, name).map(PathBuf::from).filter(|dir| dir.is_absolute())
 }
 
 /// Nothing swept, with one warning that says so.
@@ -280,8 +365,8 @@ struct FileSettings {
 
 /// Reads the configuration files uv reads for `uvx`, the first one listed
 /// winning for each setting. An error is `(rule, warning)`.
-fn read_configuration(env: &UvEnvironment) -> Result<Configuration, (String, String)> {
-    let files = match configuration_files(env) {
+fn read_configuration(env: &UvEnvironment, system: System) -> Result<Configuration, (String, String)> {
+    let files = match configuration_files(env, system) {
         Ok(files) => files,
         Err(warning) => return Err(("UV_CONFIG_FILE".to_owned(), warning)),
     };
@@ -303,12 +388,15 @@ fn read_configuration(env: &UvEnvironment) -> Result<Configuration, (String, Str
 /// The configuration files to read, most important first, as
 /// `(path, label, required)`: a required file (named by `UV_CONFIG_FILE`)
 /// must exist.
-fn configuration_files(env: &UvEnvironment) -> Result<Vec<(PathBuf, String, bool)>, String> {
+fn configuration_files(env: &UvEnvironment, system: System) -> Result<Vec<(PathBuf, String, bool)>, String> {
     if let Some(file) = env_path(env, "UV_CONFIG_FILE")? {
         return Ok(vec![(file, "UV_CONFIG_FILE".to_owned(), true)]);
     }
     if boolish(env, "UV_NO_CONFIG")?.unwrap_or(false) {
         return Ok(Vec::new());
+    }
+    if system != System::Windows {
+        return Ok(unix_configuration_files(env));
     }
     let mut files = Vec::new();
     let folder = |name: &str, known: KnownFolder| {
@@ -327,6 +415,36 @@ fn configuration_files(env: &UvEnvironment) -> Result<Vec<(PathBuf, String, bool
         ));
     }
     Ok(files)
+}
+
+/// The user file (`$XDG_CONFIG_HOME/uv/uv.toml`, else
+/// `~/.config/uv/uv.toml`), then the system file, as uv's settings find it:
+/// the first `<dir>/uv/uv.toml` that is a file among the `XDG_CONFIG_DIRS`
+/// (split at `:`, up to the first empty entry; `/etc/xdg` when unset or
+/// empty), else `/etc/uv/uv.toml`.
+fn unix_configuration_files(env: &UvEnvironment) -> Vec<(PathBuf, String, bool)> {
+    let uv_toml = |dir: &Path| dir.join("uv").join("uv.toml");
+    let mut files = Vec::new();
+    let user_dir = xdg_dir(env, "XDG_CONFIG_HOME").or_else(|| env.home.as_ref().map(|home| home.join(".config")));
+    if let Some(dir) = user_dir {
+        files.push((uv_toml(&dir), "user uv.toml".to_owned(), false));
+    }
+    let listed = non_empty(env, "XDG_CONFIG_DIRS").and_then(|dirs| dirs.into_string().ok());
+    let listed: Vec<PathBuf> = match listed {
+        Some(dirs) => dirs
+            .split(':')
+            .take_while(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .collect(),
+        None => vec![env.etc.join("xdg")],
+    };
+    let system_file = listed
+        .iter()
+        .map(|dir| uv_toml(dir))
+        .find(|file| file.is_file())
+        .unwrap_or_else(|| uv_toml(&env.etc));
+    files.push((system_file, "system uv.toml".to_owned(), false));
+    files
 }
 
 /// Reads `cache-dir` and `no-cache` from the uv.toml at `path`. A missing

@@ -11,15 +11,21 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use mcp_uv_cache_cleanup::known_folder::KnownFolder;
-use mcp_uv_cache_cleanup::uv_cache_dir::{resolve, resolve_every_cache, Resolution, UvEnvironment};
+use mcp_uv_cache_cleanup::uv_cache_dir::{
+    resolve, resolve_drop_in_caches_for_this_process, resolve_every_cache, Resolution, UvEnvironment,
+    MACOS_LEGACY_RULE, NOT_WINDOWS_RULE,
+};
 
-/// A Windows-like machine inside a scratch directory: AppData\Local,
-/// AppData\Roaming and ProgramData, and the variables pointing at them.
+/// A machine inside a scratch directory. For Windows: AppData\Local,
+/// AppData\Roaming and ProgramData, and the variables pointing at them; for
+/// Unix: a home (`home/`, given as the password database's, no `HOME`) and
+/// an `etc/` in place of `/etc`.
 struct Machine {
     _scratch: Scratch,
     root: PathBuf,
     vars: HashMap<String, OsString>,
     known_folders: bool,
+    home: Option<PathBuf>,
 }
 
 impl Machine {
@@ -31,7 +37,9 @@ impl Machine {
             root,
             vars: HashMap::new(),
             known_folders: true,
+            home: None,
         };
+        machine.home = Some(machine.path("home"));
         for (name, dir) in [
             ("LOCALAPPDATA", "AppData/Local"),
             ("APPDATA", "AppData/Roaming"),
@@ -98,6 +106,8 @@ impl Machine {
             var: &var,
             known_folder: &known,
             current_dir: Some(self.path("project")),
+            home: self.home.clone(),
+            etc: self.path("etc"),
         })
     }
 }
@@ -280,11 +290,11 @@ fn no_cache_means_nothing_to_sweep() {
 }
 
 #[test]
-fn other_systems_never_resolve() {
+fn systems_without_uv_never_resolve() {
     let mut machine = Machine::new("uvdir-other-os");
     machine.set("UV_CACHE_DIR", machine.path("D/uv-env"));
-    for os in ["Linux", "macOS", "FreeBSD", "Android", "iOS", "Web", "windows", ""] {
-        assert_nothing(&machine.resolve_on(os), "not Windows", None);
+    for os in ["Android", "iOS", "Web", "windows", "linux", ""] {
+        assert_nothing(&machine.resolve_on(os), &format!("no uv on {os}"), None);
     }
 }
 
@@ -474,9 +484,202 @@ fn the_default_caches_own_fallback_is_warned_about() {
 }
 
 #[test]
-fn other_systems_have_no_cache_to_sweep() {
-    let machine = Machine::new("uvdir-every-linux");
+fn the_drop_in_sweeps_nothing_off_windows() {
+    // The real process environment: whatever it holds, off Windows the
+    // drop-in's answer is the GDScript class's (nothing, rule "not Windows").
+    for os in ["Linux", "macOS", "FreeBSD", "Android"] {
+        let every = resolve_drop_in_caches_for_this_process(os);
+        assert_eq!(every.len(), 1, "{every:?}");
+        assert_nothing(&every[0], NOT_WINDOWS_RULE, None);
+    }
+}
+
+// --- Unix: uv's XDG rules ---------------------------------------------------
+
+/// The Unix systems Godot names, each resolved by the XDG rules.
+const UNIX: [&str; 5] = ["Linux", "macOS", "FreeBSD", "NetBSD", "OpenBSD"];
+
+#[test]
+fn on_unix_the_default_is_dot_cache_in_the_home() {
+    let machine = Machine::new("uvdir-unix-default");
+    for os in UNIX {
+        assert_swept(&machine.resolve_on(os), &machine.path("home/.cache/uv"), "HOME");
+    }
+}
+
+#[test]
+fn on_unix_an_absolute_xdg_cache_home_comes_first() {
+    let mut machine = Machine::new("uvdir-unix-xdg-cache");
+    machine.set("XDG_CACHE_HOME", machine.path("xdg-cache"));
+    for os in UNIX {
+        assert_swept(&machine.resolve_on(os), &machine.path("xdg-cache/uv"), "XDG_CACHE_HOME");
+    }
+    // A relative or empty one is invalid, so ignored (the XDG specification).
+    for value in ["relative/cache", ""] {
+        machine.set("XDG_CACHE_HOME", value);
+        assert_swept(&machine.resolve_on("Linux"), &machine.path("home/.cache/uv"), "HOME");
+    }
+}
+
+#[test]
+fn on_macos_the_legacy_library_caches_wins_when_it_exists() {
+    let mut machine = Machine::new("uvdir-macos-legacy");
+    machine.set("XDG_CACHE_HOME", machine.path("xdg-cache"));
+    assert_swept(
+        &machine.resolve_on("macOS"),
+        &machine.path("xdg-cache/uv"),
+        "XDG_CACHE_HOME",
+    );
+    std::fs::create_dir_all(machine.path("home/Library/Caches/uv")).unwrap();
+    assert_swept(
+        &machine.resolve_on("macOS"),
+        &machine.path("home/Library/Caches/uv"),
+        MACOS_LEGACY_RULE,
+    );
+    // Only macOS has it.
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("xdg-cache/uv"),
+        "XDG_CACHE_HOME",
+    );
+    // UV_CACHE_DIR still comes first.
+    machine.set("UV_CACHE_DIR", machine.path("env-cache"));
+    assert_swept(&machine.resolve_on("macOS"), &machine.path("env-cache"), "UV_CACHE_DIR");
+}
+
+#[test]
+fn on_unix_without_a_home_nothing_is_swept() {
+    let mut machine = Machine::new("uvdir-unix-homeless");
+    machine.home = None;
+    assert_nothing(
+        &machine.resolve_on("Linux"),
+        "no cache directory",
+        Some("home directory"),
+    );
+    machine.set("XDG_CACHE_HOME", machine.path("xdg-cache"));
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("xdg-cache/uv"),
+        "XDG_CACHE_HOME",
+    );
+}
+
+#[test]
+fn on_unix_uv_cache_dir_and_uv_no_cache_come_first() {
+    let mut machine = Machine::new("uvdir-unix-env");
+    write(machine.path("home/.config/uv/uv.toml"), "cache-dir = \"/from/file\"\n");
+    machine.set("UV_CACHE_DIR", "relative-cache");
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("project/relative-cache"),
+        "UV_CACHE_DIR",
+    );
+    machine.set("UV_NO_CACHE", "1");
+    assert_nothing(&machine.resolve_on("Linux"), "UV_NO_CACHE", None);
+}
+
+#[test]
+fn on_unix_the_user_file_is_under_xdg_config_home_else_dot_config() {
+    let mut machine = Machine::new("uvdir-unix-user-file");
+    let dot_config = machine.path("home/.config/uv/uv.toml");
+    write(
+        &dot_config,
+        &format!("cache-dir = \"{}\"\n", toml_path(&machine.path("dot"))),
+    );
+    assert_swept(&machine.resolve_on("Linux"), &machine.path("dot"), "user uv.toml");
+    machine.set("XDG_CONFIG_HOME", machine.path("xdg-config"));
+    assert_swept(&machine.resolve_on("Linux"), &machine.path("home/.cache/uv"), "HOME");
+    write(
+        machine.path("xdg-config/uv/uv.toml"),
+        &format!("cache-dir = \"{}\"\n", toml_path(&machine.path("xdg"))),
+    );
+    assert_swept(&machine.resolve_on("macOS"), &machine.path("xdg"), "user uv.toml");
+}
+
+#[test]
+fn on_unix_the_system_file_is_the_first_of_xdg_config_dirs_then_etc() {
+    let mut machine = Machine::new("uvdir-unix-system-file");
+    let root = machine.path("");
+    let cache_in = |name: &str| format!("cache-dir = \"{}\"\n", toml_path(&root.join(name)));
+    write(machine.path("etc/uv/uv.toml"), &cache_in("from-etc"));
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("from-etc"),
+        "system uv.toml",
+    );
+    // XDG_CONFIG_DIRS unset: /etc/xdg comes before /etc.
+    write(machine.path("etc/xdg/uv/uv.toml"), &cache_in("from-etc-xdg"));
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("from-etc-xdg"),
+        "system uv.toml",
+    );
+    // Listed: the first that has the file; an empty entry ends the list.
+    write(machine.path("second/uv/uv.toml"), &cache_in("from-second"));
+    let listed = format!(
+        "{}:{}",
+        machine.path("first").display(),
+        machine.path("second").display()
+    );
+    machine.set("XDG_CONFIG_DIRS", &listed);
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("from-second"),
+        "system uv.toml",
+    );
+    machine.set(
+        "XDG_CONFIG_DIRS",
+        format!(
+            "{}::{}",
+            machine.path("first").display(),
+            machine.path("second").display()
+        ),
+    );
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("from-etc"),
+        "system uv.toml",
+    );
+    // The user file comes first.
+    write(machine.path("home/.config/uv/uv.toml"), &cache_in("from-user"));
+    assert_swept(&machine.resolve_on("Linux"), &machine.path("from-user"), "user uv.toml");
+    // UV_NO_CONFIG turns both off; UV_CONFIG_FILE replaces both.
+    machine.set("UV_NO_CONFIG", "1");
+    assert_swept(&machine.resolve_on("Linux"), &machine.path("home/.cache/uv"), "HOME");
+    let named = machine.path("named.toml");
+    write(&named, &cache_in("from-named"));
+    machine.set("UV_CONFIG_FILE", &named);
+    assert_swept(
+        &machine.resolve_on("Linux"),
+        &machine.path("from-named"),
+        "UV_CONFIG_FILE",
+    );
+}
+
+#[test]
+fn on_unix_a_file_uv_would_refuse_sweeps_nothing() {
+    let machine = Machine::new("uvdir-unix-bad-file");
+    let file = machine.path("home/.config/uv/uv.toml");
+    write(&file, "cache-dir = [\n");
+    let resolution = machine.resolve_on("Linux");
+    assert_nothing(&resolution, "user uv.toml", Some("not valid TOML"));
+    assert!(
+        resolution.warnings[0].contains(&file.display().to_string()),
+        "{resolution:?}"
+    );
+}
+
+#[test]
+fn on_unix_uv_cache_dir_adds_uvs_default_cache_second() {
+    let mut machine = Machine::new("uvdir-unix-every");
+    machine.set("UV_CACHE_DIR", machine.path("env-cache"));
+    let every = machine.with_environment("Linux", resolve_every_cache);
+    assert_eq!(every.len(), 2, "{every:?}");
+    assert_swept(&every[0], &machine.path("env-cache"), "UV_CACHE_DIR");
+    assert_swept(&every[1], &machine.path("home/.cache/uv"), "uv default: HOME");
+    // Without it, one cache.
+    machine.unset("UV_CACHE_DIR");
     let every = machine.with_environment("Linux", resolve_every_cache);
     assert_eq!(every.len(), 1, "{every:?}");
-    assert_nothing(&every[0], "not Windows", None);
+    assert_swept(&every[0], &machine.path("home/.cache/uv"), "HOME");
 }

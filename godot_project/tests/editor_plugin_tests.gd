@@ -2,13 +2,14 @@
 extends "res://tests/plugin_test_case.gd"
 ## The addon's own editor plugin (addons/mcp_uv_cache_cleanup/plugin.cfg),
 ## enabled, used, disabled and enabled again in the running editor
-## (tests/engine/godot_editor.sh, stage editor). uv's own caches are swept on
-## Windows only, so the plugin sweeps a cache of the test's through its
-## extra_builds_dirs setting, with the same native sweep.
+## (tests/engine/godot_editor.sh, stage editor). The plugin sweeps uv's own
+## caches, which the stage points at an empty scratch directory, and a cache
+## of the test's through its extra_builds_dirs setting.
 ##
 ## The log is judged too: a second add_command or a remove of a missing
 ## command logs an ERROR, as does a Tools menu item removed twice.
 
+const NativeSweeps := preload("res://addons/mcp_uv_cache_cleanup/editor/native_sweeps.gd")
 const COMMAND_NAME := "Sweep stale uv builds now"
 
 
@@ -19,6 +20,7 @@ func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
 	var root := scratch("editor_plugin")
 	var os_root := ProjectSettings.globalize_path(root)
 	_stale_cache(root)
+	_make_uv_cache()
 	var saved := configure({
 		"extra_builds_dirs": PackedStringArray([os_root]),
 		"min_age_sec": 0,
@@ -33,7 +35,8 @@ func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
 		expect_eq(_menu_items(), 1, "one Tools menu item once enabled")
 		var report := await next_report(plugin)
 		expect_eq(report.get("deleted"), 3, "the start sweep removed the stale dirs")
-		expect_eq(report.get("roots", []).size(), 1, "the start sweep's caches")
+		expect_eq(_swept_roots(report), _uv_roots() + PackedStringArray([os_root]),
+			"the start sweep's caches: uv's own, then the extra one")
 		expect_eq(FsUtil.names_in(root), PackedStringArray(["archive-v0"]), "left after start")
 		await _command_sweeps(plugin, root)
 		await _held_dir_goes_with_the_next_look(plugin, root)
@@ -61,8 +64,7 @@ func _command_sweeps(plugin: Node, root: String) -> void:
 	plugin.call("sweep_now")
 	expect(plugin.call("is_sweeping"), "the command started a sweep")
 	plugin.call("sweep_now")
-	var native: GDScript = load("res://addons/mcp_uv_cache_cleanup/editor/native_sweeps.gd")
-	var rival: Object = native.call("start", PackedStringArray([root]), 0)
+	var rival: Object = NativeSweeps.start(PackedStringArray([root]), 0)
 	var rival_report := await finished(rival)
 	expect_eq(rival_report, counts(0, 0, 0, 0), "a second sweep of the same cache did nothing")
 	var busy: Variant = rival.call("get_report").get("busy")
@@ -116,3 +118,33 @@ func _menu_items() -> int:
 			if menu.get_item_text(index) == COMMAND_NAME:
 				found += 1
 	return found
+
+
+## The builds_root of each cache a plugin report swept, in order.
+func _swept_roots(report: Dictionary) -> PackedStringArray:
+	var roots := PackedStringArray()
+	for each in report.get("roots", []):
+		roots.append(str(each.get("builds_root")))
+	return roots
+
+
+## On Linux, uv's cache as the stage has it: $XDG_CACHE_HOME/uv/builds-v0,
+## made here, as a uv that built once would (a cache that does not exist is
+## not swept).
+func _make_uv_cache() -> void:
+	var cache_home := OS.get_environment("XDG_CACHE_HOME")
+	if OS.get_name() == "Linux" and not cache_home.is_empty():
+		DirAccess.make_dir_recursive_absolute(cache_home.path_join("uv").path_join("builds-v0"))
+
+
+## uv's own caches, as the plugin finds them. On Linux the stage points
+## XDG_CACHE_HOME at a scratch directory and sets no UV_* variable, so there
+## is one: $XDG_CACHE_HOME/uv/builds-v0.
+func _uv_roots() -> PackedStringArray:
+	var roots: PackedStringArray = NativeSweeps.stale_builds_roots()
+	if OS.get_name() == "Linux":
+		var cache_home := OS.get_environment("XDG_CACHE_HOME")
+		expect(not cache_home.is_empty(), "the stage sets XDG_CACHE_HOME")
+		expect_eq(roots, PackedStringArray([cache_home.path_join("uv").path_join("builds-v0")]),
+			"uv's cache on Linux: $XDG_CACHE_HOME/uv")
+	return roots

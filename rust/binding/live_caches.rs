@@ -1,15 +1,19 @@
 //! The caches a live sweep goes to: where uv's caches are for this process
 //! ([`crate::uv_cache_dir`]), and the record of the last such sweep. Both
-//! classes start live sweeps, through here.
+//! classes start live sweeps, through here: `McpUvCacheCleanup`'s drop-in
+//! methods on Windows only (the GDScript class's contract), the editor
+//! plugin's `McpUvCacheSweep` wherever uv runs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use godot::classes::Os;
 use godot::prelude::*;
 
 use super::convert::{live_sweep_dictionary, root_text};
-use crate::uv_cache_dir::{resolve_every_cache_for_this_process, swept_roots, Resolution};
+use crate::uv_cache_dir::{
+    resolve_drop_in_caches_for_this_process, resolve_every_cache_for_this_process, swept_roots, Resolution,
+};
 
 /// What the last live sweep of this process looked at.
 struct LiveSweep {
@@ -19,10 +23,15 @@ struct LiveSweep {
 
 static LAST_LIVE_SWEEP: Mutex<Option<LiveSweep>> = Mutex::new(None);
 
-/// Where uv's caches are for this process ([`crate::uv_cache_dir`]), from
-/// Godot's OS name: the editor environment's first, never empty.
+/// Where the drop-in sweeps uv's caches for this process
+/// ([`crate::uv_cache_dir`], Windows only), from Godot's OS name: the editor
+/// environment's first, never empty.
 pub(crate) fn live_resolutions() -> Vec<Resolution> {
-    resolve_every_cache_for_this_process(&Os::singleton().get_name().to_string())
+    resolve_drop_in_caches_for_this_process(&os_name())
+}
+
+fn os_name() -> String {
+    Os::singleton().get_name().to_string()
 }
 
 /// The live builds directories to sweep now (see [`resolve_live_sweep`]).
@@ -62,10 +71,23 @@ pub(crate) fn last_live_sweep_dictionary() -> VarDictionary {
     }
 }
 
-/// Every directory a live sweep goes to, as the reports show them (empty
-/// where none). Says nothing to the Output.
+/// Every directory a drop-in live sweep goes to, as the reports show them
+/// (empty where none). Says nothing to the Output.
 pub(crate) fn live_roots_text() -> PackedStringArray {
-    swept_roots(&live_resolutions())
+    roots_text(&live_resolutions(), |_| true)
+}
+
+/// Every directory of uv's caches the editor plugin sweeps, on any system
+/// uv runs on, as the reports show them: only those that exist, as a cache
+/// uv never built in has nothing to sweep and is no error (the plugin asks
+/// again at each sweep). Says nothing to the Output.
+pub(crate) fn plugin_roots_text() -> PackedStringArray {
+    roots_text(&resolve_every_cache_for_this_process(&os_name()), |root| root.is_dir())
+}
+
+fn roots_text(resolutions: &[Resolution], keep: impl Fn(&Path) -> bool) -> PackedStringArray {
+    swept_roots(resolutions)
+        .filter(|(root, _)| keep(root))
         .map(|(root, _)| GString::from(&root_text(Some(root))))
         .collect()
 }

@@ -18,7 +18,7 @@ use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
 
 use super::convert::{counts_to_dictionary, options_argument, report_to_dictionary, root_argument, root_text};
-use super::live_caches::live_roots_text;
+use super::live_caches::plugin_roots_text;
 use super::outcome::tell;
 use super::{checked, guarded};
 use crate::background::BackgroundSweep;
@@ -127,14 +127,16 @@ impl McpUvCacheSweep {
         })
     }
 
-    /// Every directory `McpUvCacheCleanup.purge_stale_builds` sweeps, in its
-    /// order: on Windows, the `builds-v0` of the cache of the editor's
-    /// environment and of uv's default cache; empty elsewhere. Says nothing
-    /// to the Output. Registered where `McpUvCacheCleanup` is not (see
-    /// `start_sweeps`).
+    /// Every `builds-v0` of uv's caches that exists, in order, on every
+    /// system uv runs on (Windows, macOS, Linux, the BSDs): that of the cache
+    /// of the editor's environment, then that of uv's default cache when it
+    /// is another (`McpUvCacheCleanup.stale_builds_roots` gives both, missing
+    /// or not, on Windows and nothing elsewhere). Empty where uv's
+    /// configuration makes the cache unknown or throwaway. Says nothing to the Output. Registered
+    /// where `McpUvCacheCleanup` is not (see `start_sweeps`).
     #[func]
     fn stale_builds_roots() -> PackedStringArray {
-        guarded(CLASS, "stale_builds_roots", PackedStringArray::new, live_roots_text)
+        guarded(CLASS, "stale_builds_roots", PackedStringArray::new, plugin_roots_text)
     }
 
     /// Internal: the per-frame poll that emits `finished`; connected one

@@ -216,6 +216,8 @@ editor_engine() {
 # starts as on a fresh machine and leaves nothing behind.
 isolate_editor_home() {
     export XDG_CONFIG_HOME="$1/config" XDG_DATA_HOME="$1/data" XDG_CACHE_HOME="$1/cache"
+    # uv's cache is then $XDG_CACHE_HOME/uv: nothing of the developer's.
+    unset UV_CACHE_DIR UV_CONFIG_FILE UV_NO_CACHE UV_NO_CONFIG
     mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
 }
 

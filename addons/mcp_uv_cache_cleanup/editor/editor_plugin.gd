@@ -117,8 +117,8 @@ func sweep_now() -> void:
 	var caches := _start(REASON_COMMAND)
 	if caches == 0:
 		_command_waiting = false
-		_notify("nothing to sweep: uv's caches are swept on Windows only, and no "
-			+ "extra_builds_dirs are set.", false)
+		_notify("nothing to sweep: uv's cache is unknown or throwaway here (see the "
+			+ "warnings), and no extra_builds_dirs are set.", false)
 		return
 	_notify("sweeping stale uv builds in %d cache(s)..." % caches, false)
 
@@ -128,7 +128,7 @@ func is_sweeping() -> bool:
 	return _sweep != null
 
 
-## Every directory the plugin sweeps: uv's caches (Windows) and the extra ones.
+## Every directory the plugin sweeps: uv's caches (every system) and the extra ones.
 func _roots() -> PackedStringArray:
 	var roots: PackedStringArray = _native.stale_builds_roots()
 	for extra in Settings.extra_builds_dirs(EditorInterface.get_editor_settings()):

@@ -34,8 +34,8 @@ static func start_sweeps(roots: PackedStringArray, options: Dictionary) -> RefCo
 static var _compiled: GDScript = null
 
 
-## Every directory uv's caches build in that the drop-in sweep covers (on
-## Windows; empty elsewhere, and where the class is not registered).
+## Every directory uv's caches build in, on every system uv runs on (empty
+## where the class is not registered).
 static func stale_builds_roots() -> PackedStringArray:
 	var calls := _calls()
 	if calls == null:

@@ -14,8 +14,8 @@ extends RefCounted
 ## - quit_wait_msec: how long the editor's quit (or disabling the plugin) may
 ##   wait for the last sweep, at most MAX_QUIT_WAIT_MSEC; a sweep still
 ##   running then stops at its next entry; 0: no sweep at quit;
-## - extra_builds_dirs: more `builds-v0` directories to sweep, on any system
-##   (uv's own caches are swept on Windows only, where uv leaves them).
+## - extra_builds_dirs: more `builds-v0` directories to sweep, besides uv's
+##   own caches, which the plugin finds by itself on every system.
 
 const PREFIX := "mcp_uv_cache_cleanup/sweep/"
 const ENABLED := PREFIX + "enabled"
