@@ -10,6 +10,7 @@
 
 use std::ffi::{c_int, c_void};
 use std::mem::{size_of, zeroed};
+use std::ops::ControlFlow;
 use std::ptr::null_mut;
 use std::time::{Duration, SystemTime};
 
@@ -81,8 +82,11 @@ const _: () = assert!(size_of::<VnodeFdInfoWithPath>() == 1200);
 const _: () = assert!(size_of::<ProcRegionWithPathInfo>() == 1272);
 
 /// Reads every process but `except`, one at a time, and hands each to
-/// `visit`; returns how many.
-pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
+/// `visit` until it breaks; returns how many were read.
+pub(super) fn visit_processes(
+    except: u32,
+    visit: &mut dyn FnMut(ProcessUse) -> ControlFlow<()>,
+) -> Result<usize, String> {
     let pids = all_pids().ok_or_else(|| format!("proc_listallpids failed: {}", std::io::Error::last_os_error()))?;
     let argument_limit = argument_limit();
     let mut count = 0;
@@ -91,8 +95,10 @@ pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) ->
         .filter(|pid| *pid > 0 && *pid as u32 != except)
         .filter_map(|pid| read_process(pid, argument_limit))
     {
-        visit(process);
         count += 1;
+        if visit(process).is_break() {
+            break;
+        }
     }
     Ok(count)
 }

@@ -61,6 +61,7 @@ mod platform;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fmt;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -160,8 +161,9 @@ pub struct Liveness {
 pub const START_TIME_SLACK: Duration = Duration::from_secs(2);
 
 /// Checks which `candidates` of `root` a running process uses (see the module
-/// documentation). Reads the processes once, one at a time: memory stays
-/// that of one process, however many run.
+/// documentation). Reads the processes once, one at a time, and stops once
+/// every candidate is live: memory stays that of one process, however many
+/// run.
 pub fn check(root: &Path, candidates: &[Candidate]) -> Liveness {
     if candidates.is_empty() {
         return Liveness {
@@ -170,7 +172,16 @@ pub fn check(root: &Path, candidates: &[Candidate]) -> Liveness {
         };
     }
     let mut judge = Judge::new(root, candidates);
-    match platform::visit_processes(std::process::id(), &mut |process| judge.add(&process)) {
+    let visit = &mut |process: ProcessUse| {
+        judge.add(&process);
+        // Once every candidate is live, no further process can change it.
+        if judge.live.len() == candidates.len() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    match platform::visit_processes(std::process::id(), visit) {
         Ok(count) => Liveness {
             live: judge.live,
             check: LivenessCheck::Processes(count),

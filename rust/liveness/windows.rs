@@ -20,6 +20,7 @@
 
 use std::ffi::OsString;
 use std::mem::size_of;
+use std::ops::ControlFlow;
 use std::os::windows::ffi::OsStringExt;
 use std::os::windows::io::{AsRawHandle, HandleOrInvalid, HandleOrNull, OwnedHandle};
 
@@ -57,8 +58,12 @@ impl Snapshot {
 }
 
 /// Reads every process but `except`, with its image and loaded modules, one
-/// at a time, and hands each to `visit`; returns how many.
-pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) -> Result<usize, String> {
+/// at a time, and hands each to `visit` until it breaks; returns how many
+/// were read.
+pub(super) fn visit_processes(
+    except: u32,
+    visit: &mut dyn FnMut(ProcessUse) -> ControlFlow<()>,
+) -> Result<usize, String> {
     let snapshot = Snapshot::take(TH32CS_SNAPPROCESS, 0).map_err(|err| format!("cannot list the processes: {err}"))?;
     // SAFETY: an all-zero PROCESSENTRY32W is valid; `dwSize` is set as the API requires.
     let mut entry: PROCESSENTRY32W = unsafe { std::mem::zeroed() };
@@ -82,8 +87,10 @@ pub(super) fn visit_processes(except: u32, visit: &mut dyn FnMut(ProcessUse)) ->
     for pid in pids {
         match process_modules(pid) {
             Ok(process) => {
-                visit(process);
                 count += 1;
+                if visit(process).is_break() {
+                    break;
+                }
             }
             Err(err) => last_error = Some(err),
         }
