@@ -567,7 +567,8 @@ fn on_unix_without_a_home_nothing_is_swept() {
 #[test]
 fn on_unix_uv_cache_dir_and_uv_no_cache_come_first() {
     let mut machine = Machine::new("uvdir-unix-env");
-    write(machine.path("home/.config/uv/uv.toml"), "cache-dir = \"/from/file\"\n");
+    let from_file = format!("cache-dir = \"{}\"\n", toml_path(&machine.path("from-file")));
+    write(machine.path("home/.config/uv/uv.toml"), &from_file);
     machine.set("UV_CACHE_DIR", "relative-cache");
     assert_swept(
         &machine.resolve_on("Linux"),
@@ -615,31 +616,35 @@ fn on_unix_the_system_file_is_the_first_of_xdg_config_dirs_then_etc() {
         "system uv.toml",
     );
     // Listed: the first that has the file; an empty entry ends the list.
-    write(machine.path("second/uv/uv.toml"), &cache_in("from-second"));
-    let listed = format!(
-        "{}:{}",
-        machine.path("first").display(),
-        machine.path("second").display()
-    );
-    machine.set("XDG_CONFIG_DIRS", &listed);
-    assert_swept(
-        &machine.resolve_on("Linux"),
-        &machine.path("from-second"),
-        "system uv.toml",
-    );
-    machine.set(
-        "XDG_CONFIG_DIRS",
-        format!(
-            "{}::{}",
+    // Split at `:` as uv does on Unix, which a Windows path holds itself.
+    if cfg!(unix) {
+        write(machine.path("second/uv/uv.toml"), &cache_in("from-second"));
+        let listed = format!(
+            "{}:{}",
             machine.path("first").display(),
             machine.path("second").display()
-        ),
-    );
-    assert_swept(
-        &machine.resolve_on("Linux"),
-        &machine.path("from-etc"),
-        "system uv.toml",
-    );
+        );
+        machine.set("XDG_CONFIG_DIRS", &listed);
+        assert_swept(
+            &machine.resolve_on("Linux"),
+            &machine.path("from-second"),
+            "system uv.toml",
+        );
+        machine.set(
+            "XDG_CONFIG_DIRS",
+            format!(
+                "{}::{}",
+                machine.path("first").display(),
+                machine.path("second").display()
+            ),
+        );
+        assert_swept(
+            &machine.resolve_on("Linux"),
+            &machine.path("from-etc"),
+            "system uv.toml",
+        );
+        machine.unset("XDG_CONFIG_DIRS");
+    }
     // The user file comes first.
     write(machine.path("home/.config/uv/uv.toml"), &cache_in("from-user"));
     assert_swept(&machine.resolve_on("Linux"), &machine.path("from-user"), "user uv.toml");
@@ -659,7 +664,9 @@ fn on_unix_the_system_file_is_the_first_of_xdg_config_dirs_then_etc() {
 #[test]
 fn on_unix_a_file_uv_would_refuse_sweeps_nothing() {
     let machine = Machine::new("uvdir-unix-bad-file");
-    let file = machine.path("home/.config/uv/uv.toml");
+    // Built component by component, as the resolution builds it (so it also
+    // matches on Windows).
+    let file = machine.path("home").join(".config").join("uv").join("uv.toml");
     write(&file, "cache-dir = [\n");
     let resolution = machine.resolve_on("Linux");
     assert_nothing(&resolution, "user uv.toml", Some("not valid TOML"));
