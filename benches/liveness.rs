@@ -1,8 +1,10 @@
 //! What the process check costs (rust/liveness): with a few hundred extra
-//! processes running, the check on its own, a sweep with nothing to do (it
-//! must not read a single process), the editor plugin's periodic look when
-//! nothing is stale (that sweep on its worker thread, started and joined),
-//! and a sweep of one stale build dir.
+//! processes running, the check on its own (for a build dir made after the
+//! processes started, and for a leftover older than all of them, for which
+//! every process is read in full), a sweep with nothing to do (it must not
+//! read a single process), the editor plugin's periodic look when nothing is
+//! stale (that sweep on its worker thread, started and joined), and a sweep
+//! of one stale build dir.
 //!
 //! `cargo bench --bench liveness` runs it; `UVCC_BENCH_PROCESSES` sets how
 //! many extra processes it starts (default 300 `sleep`s). Unix only (the
@@ -65,24 +67,39 @@ fn main() {
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(300);
+    // A leftover older than every process (a killed build's, from before
+    // they started): each process is read in full.
+    let old_root = scratch_root("check-old");
+    make_build_dir(&old_root.join(".tmpLeftover"));
+    std::thread::sleep(liveness::START_TIME_SLACK + Duration::from_secs(1));
     let crowd = Crowd::start(extra);
     let mut criterion = Criterion::default()
         .configure_from_args()
         .measurement_time(Duration::from_secs(5))
         .sample_size(30);
 
+    // A build dir made now, after the processes started (a build in
+    // progress, or one killed since): the older processes are read without
+    // their open and mapped files.
+    std::thread::sleep(liveness::START_TIME_SLACK + Duration::from_secs(1));
     let root = scratch_root("check");
+    make_build_dir(&root.join(".tmpCandidate"));
     let candidate = [Candidate::read(&root, ".tmpCandidate".into())];
     let processes = match liveness::check(&root, &candidate).check {
         LivenessCheck::Processes(count) => count,
         other => panic!("the check must run here: {other:?}"),
     };
+    let leftover = [Candidate::read(&old_root, ".tmpLeftover".into())];
     eprintln!("liveness bench: {processes} processes besides this one ({extra} extra sleeps)");
 
     let mut group = criterion.benchmark_group("liveness");
     group.bench_function(format!("check, {processes} processes"), |b| {
         b.iter(|| liveness::check(&root, &candidate))
     });
+    group.bench_function(
+        format!("check, {processes} processes, a leftover older than all"),
+        |b| b.iter(|| liveness::check(&old_root, &leftover)),
+    );
 
     let idle_root = scratch_root("idle");
     fs::create_dir_all(idle_root.join("../archive-v0")).unwrap();
@@ -127,7 +144,7 @@ fn main() {
     group.finish();
     criterion.final_summary();
     drop(crowd);
-    for root in [root, idle_root, stale_root] {
+    for root in [root, old_root, idle_root, stale_root] {
         let _ = fs::remove_dir_all(root.parent().unwrap());
     }
 }

@@ -1,17 +1,18 @@
 //! Linux: the running processes from `/proc`.
 //!
 //! For each process of this user: `exe` and `cwd` (links), `cmdline` (all
-//! arguments), every link in `fd/` (open files) and `maps` (mapped files);
-//! the start time from `stat` only for a process that holds a `.lock` open
-//! (rule 2 needs it for a building uv alone). A process that exits while it is
-//! read, or that this user may not read, is skipped; only an unreadable
-//! `/proc` is an error.
+//! arguments), and, unless it started before every candidate was made (see
+//! [`super`]), every link in `fd/` (open files) and `maps` (mapped files). A
+//! process that exits while it is read, or that this user may not read, is
+//! skipped; only an unreadable `/proc` is an error. The holders of uv's
+//! locks come from `/proc/locks`.
 //!
 //! What keeps it cheap (`cargo bench --bench liveness`): every file is
 //! opened relative to the process's `/proc/<pid>` directory (no path lookup
 //! from `/` each time), one buffer is reused for every read, another user's
-//! process is left after one `stat` of its directory, and a kernel thread
-//! (no executable) after one `readlink`.
+//! process is left after one `stat` of its directory, a kernel thread (no
+//! executable) after one `readlink`, and the reading is spread over the
+//! cores.
 
 use std::ffi::{CStr, OsStr};
 use std::fs::File;
@@ -20,17 +21,24 @@ use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
 use rustix::fs::{openat, readlinkat_raw, statat, AtFlags, Dir, Mode, OFlags};
 
 use super::ProcessUse;
 
-/// Reads every process in `/proc` of this user except `except`, one at a
-/// time, and hands each to `visit` until it breaks; returns how many were
-/// read.
+/// Reads every process in `/proc` of this user except `except` and hands
+/// each to `visit`, one at a time, until it breaks; returns how many were
+/// read. A process that started before `full_read_after` is read without
+/// its open and mapped files (`None`: every process in full). The reading is spread over up to [`MAX_READERS`] threads (one per
+/// core): it is the kernel writing each process's `maps` and `fd/` that
+/// costs, and that work runs in parallel; `visit` runs on this thread only.
 pub(super) fn visit_processes(
     except: u32,
+    full_read_after: Option<SystemTime>,
     visit: &mut dyn FnMut(ProcessUse) -> ControlFlow<()>,
 ) -> Result<usize, String> {
     let proc_dir = openat(
@@ -43,56 +51,137 @@ pub(super) fn visit_processes(
     let own_uid = std::fs::metadata("/proc/self")
         .map_err(|err| format!("/proc shows no process: {err}"))?
         .uid();
-    let entries = Dir::read_from(&proc_dir).map_err(|err| format!("cannot list /proc: {err}"))?;
-    let mut reader = Reader::new();
+    let pids = list_pids(&proc_dir, except)?;
+    let readers = std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .clamp(1, MAX_READERS)
+        .min(pids.len().max(1));
     let mut count = 0;
-    for entry in entries {
-        let Ok(entry) = entry else { break };
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().ok().and_then(|name| name.parse::<u32>().ok()) else {
-            continue;
-        };
-        if pid == except {
-            continue;
+    if readers == 1 {
+        let mut reader = Reader::new(full_read_after);
+        for pid in pids {
+            if let Some(process) = reader.read_pid(&proc_dir, pid, own_uid) {
+                count += 1;
+                if visit(process).is_break() {
+                    break;
+                }
+            }
         }
-        // Another user's process: not a uv of this user's cache, and its
-        // files are not ours to read anyway.
-        match statat(&proc_dir, name, AtFlags::empty()) {
-            Ok(stat) if stat.st_uid == own_uid => {}
-            _ => continue,
+        return Ok(count);
+    }
+    let stop = AtomicBool::new(false);
+    let mut stopped = false;
+    let mut unspawned = Vec::new();
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel::<ProcessUse>(64);
+        for first in 0..readers {
+            let sender = sender.clone();
+            let (pids, proc_dir, stop) = (&pids, &proc_dir, &stop);
+            let spawned = std::thread::Builder::new()
+                .name("uv-cache-liveness".into())
+                .spawn_scoped(scope, move || {
+                    let mut reader = Reader::new(full_read_after);
+                    for pid in pids.iter().skip(first).step_by(readers) {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        if let Some(process) = reader.read_pid(proc_dir, *pid, own_uid) {
+                            if sender.send(process).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            if spawned.is_err() {
+                unspawned.push(first);
+            }
         }
-        let Ok(dir) = openat(
-            &proc_dir,
-            name,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        ) else {
-            continue;
-        };
-        if let Some(process) = reader.read_process(dir.as_fd(), pid) {
+        drop(sender);
+        for process in receiver {
             count += 1;
             if visit(process).is_break() {
+                stop.store(true, Ordering::Relaxed);
+                stopped = true;
                 break;
+            }
+        }
+    });
+    // A share no thread could be started for is read here, after the rest.
+    let mut reader = Reader::new(full_read_after);
+    for first in unspawned {
+        for pid in pids.iter().skip(first).step_by(readers) {
+            if stopped {
+                return Ok(count);
+            }
+            if let Some(process) = reader.read_pid(&proc_dir, *pid, own_uid) {
+                count += 1;
+                stopped = visit(process).is_break();
             }
         }
     }
     Ok(count)
 }
 
+/// At most this many threads read `/proc`.
+const MAX_READERS: usize = 4;
+
+/// The process IDs in `/proc` but `except`.
+fn list_pids(proc_dir: &OwnedFd, except: u32) -> Result<Vec<u32>, String> {
+    let entries = Dir::read_from(proc_dir).map_err(|err| format!("cannot list /proc: {err}"))?;
+    let mut pids = Vec::new();
+    for entry in entries {
+        let Ok(entry) = entry else { break };
+        if let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .ok()
+            .and_then(|name| name.parse::<u32>().ok())
+        {
+            if pid != except {
+                pids.push(pid);
+            }
+        }
+    }
+    Ok(pids)
+}
+
 /// Reads processes with one reused buffer.
 struct Reader {
     buffer: Vec<u8>,
     link: Vec<u8>,
-    boot_time: Option<Option<SystemTime>>,
+    /// Processes started before this are read without `fd/` and `maps`.
+    full_read_after: Option<SystemTime>,
+    /// When the system booted, once read (only with `full_read_after`).
+    boot_time: Option<SystemTime>,
 }
 
 impl Reader {
-    fn new() -> Reader {
+    fn new(full_read_after: Option<SystemTime>) -> Reader {
         Reader {
             buffer: Vec::with_capacity(64 * 1024),
             link: Vec::with_capacity(4096),
-            boot_time: None,
+            full_read_after,
+            boot_time: full_read_after.and_then(|_| boot_time()),
         }
+    }
+
+    /// Process `pid` of user `own_uid`, or `None` if it is another user's
+    /// (not a uv of this user's cache, and its files are not ours to read),
+    /// gone, or a kernel thread.
+    fn read_pid(&mut self, proc_dir: &OwnedFd, pid: u32, own_uid: u32) -> Option<ProcessUse> {
+        let name = pid.to_string();
+        match statat(proc_dir, &name, AtFlags::empty()) {
+            Ok(stat) if stat.st_uid == own_uid => {}
+            _ => return None,
+        }
+        let dir = openat(
+            proc_dir,
+            &name,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        self.read_process(dir.as_fd(), pid)
     }
 
     /// One process, or `None` if it is gone, not ours to read, or a kernel
@@ -112,16 +201,15 @@ impl Reader {
         if let Some(command_line) = self.read_file(dir, c"cmdline") {
             process.mention(command_line);
         }
+        if let (Some(after), Some(boot)) = (self.full_read_after, self.boot_time) {
+            process.started = self.read_file(dir, c"stat").and_then(|stat| started(stat, boot));
+            if process.started.is_some_and(|started| started < after) {
+                return Some(process);
+            }
+        }
         self.read_open_files(dir, &mut process);
         if let Some(maps) = self.read_file(dir, c"maps") {
             process.mention(maps);
-        }
-        if process.open_files.iter().any(|file| file.ends_with(b"/.lock")) {
-            let boot_time = *self.boot_time.get_or_insert_with(boot_time);
-            process.started = match (boot_time, self.read_file(dir, c"stat")) {
-                (Some(boot), Some(stat)) => started(stat, boot),
-                _ => None,
-            };
         }
         Some(process)
     }
@@ -168,10 +256,49 @@ impl Reader {
                 continue;
             }
             if let Ok(target) = rustix::fs::readlinkat(&fds, name, Vec::new()) {
-                process.open_file(target.into_bytes());
+                process.mention(target.as_bytes());
             }
         }
     }
+}
+
+/// When each process holding one of `locks` (exclusively: a `WRITE` lock)
+/// started, from `/proc/locks`; `None` when a held lock shows no holder
+/// there (another PID namespace) or `/proc/locks` cannot be read.
+pub(super) fn lock_holder_starts(locks: &[PathBuf]) -> Option<Vec<Option<SystemTime>>> {
+    let table = std::fs::read_to_string("/proc/locks").ok()?;
+    let boot = boot_time();
+    let mut starts = Vec::new();
+    for lock in locks {
+        let meta = std::fs::metadata(lock).ok()?;
+        let key = (rustix::fs::major(meta.dev()), rustix::fs::minor(meta.dev()), meta.ino());
+        let holders: Vec<u32> = table.lines().filter_map(|line| write_lock_holder(line, key)).collect();
+        if holders.is_empty() {
+            return None;
+        }
+        for pid in holders {
+            let stat = std::fs::read(format!("/proc/{pid}/stat")).ok();
+            starts.push(boot.zip(stat).and_then(|(boot, stat)| started(&stat, boot)));
+        }
+    }
+    Some(starts)
+}
+
+/// The PID of a `/proc/locks` line that is a held `WRITE` lock on the file
+/// `(major, minor, inode)`: `1: FLOCK  ADVISORY  WRITE 1234 08:02:5678 0 EOF`
+/// (device numbers in hex). A waiter's line (`1: -> FLOCK …`) is not one.
+fn write_lock_holder(line: &str, (major, minor, inode): (u32, u32, u64)) -> Option<u32> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let [_, _kind, _mode, "WRITE", pid, file, ..] = fields.as_slice() else {
+        return None;
+    };
+    let mut parts = file.split(':');
+    let file_major = u32::from_str_radix(parts.next()?, 16).ok()?;
+    let file_minor = u32::from_str_radix(parts.next()?, 16).ok()?;
+    let file_inode: u64 = parts.next()?.parse().ok()?;
+    ((file_major, file_minor, file_inode) == (major, minor, inode))
+        .then(|| pid.parse().ok())
+        .flatten()
 }
 
 /// The start time from a `/proc/<pid>/stat` text: field 22, in clock ticks
@@ -230,9 +357,13 @@ mod tests {
 
     #[test]
     fn a_child_of_this_user_is_read_with_its_links_and_open_files() {
-        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         let mut seen = None;
-        let count = visit_processes(std::process::id(), &mut |process| {
+        let count = visit_processes(std::process::id(), None, &mut |process| {
             if process.pid == child.id() {
                 seen = Some(process);
                 return ControlFlow::Break(());
@@ -246,6 +377,71 @@ mod tests {
         assert!(count >= 1);
         let mentions = String::from_utf8_lossy(&seen.mentions);
         assert!(mentions.contains("sleep"), "{mentions}");
-        assert!(!seen.open_files.is_empty(), "{seen:?}");
+        assert!(mentions.contains("/dev/"), "its open files: {mentions}");
+    }
+
+    #[test]
+    fn a_process_older_than_the_candidates_is_read_without_its_open_files() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let after = SystemTime::now() + Duration::from_secs(5);
+        let mut seen = None;
+        visit_processes(std::process::id(), Some(after), &mut |process| {
+            if process.pid == child.id() {
+                seen = Some(process);
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        let seen = seen.expect("the child is read");
+        let mentions = String::from_utf8_lossy(&seen.mentions);
+        assert!(mentions.contains("sleep"), "{mentions}");
+        assert!(!mentions.contains("/dev/"), "no open files: {mentions}");
+        assert!(seen.started.is_some_and(|started| started < after));
+    }
+
+    #[test]
+    fn a_write_lock_line_names_its_holder_and_a_waiter_or_reader_does_not() {
+        let key = (0xfd, 0x01, 5678);
+        assert_eq!(
+            write_lock_holder("1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF", key),
+            Some(1234)
+        );
+        assert_eq!(
+            write_lock_holder("1: FLOCK  ADVISORY  READ 1234 fd:01:5678 0 EOF", key),
+            None
+        );
+        assert_eq!(
+            write_lock_holder("1: -> FLOCK  ADVISORY  WRITE 99 fd:01:5678 0 EOF", key),
+            None
+        );
+        assert_eq!(
+            write_lock_holder("2: FLOCK  ADVISORY  WRITE 1234 fd:01:5679 0 EOF", key),
+            None
+        );
+        assert_eq!(write_lock_holder("", key), None);
+    }
+
+    #[test]
+    fn the_holder_of_a_held_lock_is_found_with_its_start() {
+        let dir = std::env::temp_dir().join(format!("uvcc-proc-locks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lock = dir.join(".lock");
+        std::fs::write(&lock, "").unwrap();
+        let holder = std::fs::File::open(&lock).unwrap();
+        holder.lock().unwrap();
+        let starts = lock_holder_starts(std::slice::from_ref(&lock));
+        drop(holder);
+        let _ = std::fs::remove_dir_all(&dir);
+        let starts = starts.expect("this process holds it");
+        assert_eq!(starts.len(), 1, "{starts:?}");
+        assert!(starts[0].is_some_and(|start| start <= SystemTime::now()), "{starts:?}");
     }
 }

@@ -11,6 +11,7 @@
 use std::ffi::{c_int, c_void};
 use std::mem::{size_of, zeroed};
 use std::ops::ControlFlow;
+use std::path::PathBuf;
 use std::ptr::null_mut;
 use std::time::{Duration, SystemTime};
 
@@ -85,6 +86,7 @@ const _: () = assert!(size_of::<ProcRegionWithPathInfo>() == 1272);
 /// `visit` until it breaks; returns how many were read.
 pub(super) fn visit_processes(
     except: u32,
+    _full_read_after: Option<SystemTime>,
     visit: &mut dyn FnMut(ProcessUse) -> ControlFlow<()>,
 ) -> Result<usize, String> {
     let pids = all_pids().ok_or_else(|| format!("proc_listallpids failed: {}", std::io::Error::last_os_error()))?;
@@ -101,6 +103,12 @@ pub(super) fn visit_processes(
         }
     }
     Ok(count)
+}
+
+/// Who holds uv's locks is not told here (libproc lists a process's open
+/// files, not their locks): every build dir counts as a building uv's.
+pub(super) fn lock_holder_starts(_locks: &[PathBuf]) -> Option<Vec<Option<SystemTime>>> {
+    None
 }
 
 fn all_pids() -> Option<Vec<c_int>> {
@@ -149,7 +157,7 @@ fn read_process(pid: c_int, argument_limit: usize) -> Option<ProcessUse> {
         process.mention(&arguments);
     }
     for file in open_files(pid) {
-        process.open_file(file);
+        process.mention(&file);
     }
     mapped_files(pid, &mut process);
     Some(process)

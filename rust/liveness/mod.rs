@@ -16,26 +16,34 @@
 //!    the build's `<.tmp>/bin/python -c <script>`, and the script names the
 //!    wheel's output directory, a second `.tmp*`); or
 //! 2. **is a uv building with this cache** and started before the `.tmp*`
-//!    directory was created. A uv holds the cache-wide `<cache>/.lock` for as
-//!    long as it runs, and while it builds a distribution also the lock of
-//!    that distribution's shard inside the cache; between the steps of a
-//!    build (while it installs the build requirements, say) no process refers
-//!    to the build directory, and this rule is what covers those moments. A
-//!    `uvx` that only runs a tool (a server, an MCP bridge) holds just the
-//!    cache-wide lock, so it does not keep other directories alive.
+//!    directory was created. While uv builds a distribution it holds the
+//!    lock of that distribution's shard inside the cache; between the steps
+//!    of a build (while it installs the build requirements, say) no process
+//!    refers to the build directory, and this rule is what covers those
+//!    moments. It reads uv's locks, not the processes ([`uv_locks`]), so it
+//!    holds on every system. A `uvx` that only runs a tool (a server, an MCP
+//!    bridge) holds no shard lock, so it does not keep other directories
+//!    alive.
 //!
 //! What each system can see:
 //!
-//! | | executable | command line | cwd | open files | mapped files |
-//! | --- | --- | --- | --- | --- | --- |
-//! | Linux (`/proc`) | yes | yes | yes | yes | yes |
-//! | macOS (libproc) | yes | yes | yes | yes | yes |
-//! | Windows (Tool Help) | yes | no | no | no | loaded modules |
+//! | | executable | command line | cwd | open files | mapped files | lock holders |
+//! | --- | --- | --- | --- | --- | --- | --- |
+//! | Linux (`/proc`) | yes | yes | yes | yes | yes | `/proc/locks` |
+//! | macOS (libproc) | yes | yes | yes | yes | yes | no (start unknown) |
+//! | Windows (Tool Help) | yes | no | no | no | loaded modules | Restart Manager |
 //!
 //! On Windows the OS itself refuses to rename a directory while a file in it
 //! is open, so the open files it cannot list here are protected by the
-//! rename failing; rule 2 needs open files, so it does not apply there, and
-//! the moments between a build's steps are covered only by `min_age_sec`.
+//! rename failing.
+//!
+//! On Linux, a process that started before every candidate was created is
+//! read for rule 1 by its executable, working directory and command line
+//! only, not its open and mapped files (the costly part: `maps` and `fd/`
+//! are most of the check's time). A build dir's path is made at random when
+//! the dir is made, so a process older than the dir knows it only if it made
+//! it, which is uv (rule 2's business while it builds) or was told it later;
+//! every process uv starts in a build dir is younger than the dir.
 //!
 //! Processes this user cannot inspect (another user's, or protected ones) are
 //! skipped: a uv sharing this user's cache runs as this user. When the
@@ -44,6 +52,7 @@
 //! alone, saying so in its report.
 
 mod text;
+pub mod uv_locks;
 
 #[cfg(target_os = "linux")]
 #[path = "linux.rs"]
@@ -68,6 +77,7 @@ use std::time::{Duration, SystemTime};
 use crate::names::is_tmp_name;
 
 pub use text::comparable;
+use uv_locks::BuildingUvs;
 
 /// What one running process uses, as far as liveness is concerned. Read by
 /// each system's `visit_processes`; public so tests can state processes
@@ -82,9 +92,6 @@ pub struct ProcessUse {
     /// NUL-separated: executable, working directory, command line, open and
     /// mapped files (whatever the system shows).
     pub mentions: Vec<u8>,
-    /// The files it holds open, each in [`comparable`] form (empty where the
-    /// system does not show them).
-    pub open_files: Vec<Vec<u8>>,
 }
 
 impl ProcessUse {
@@ -92,13 +99,6 @@ impl ProcessUse {
     pub fn mention(&mut self, text: &[u8]) {
         self.mentions.extend_from_slice(text);
         self.mentions.push(0);
-    }
-
-    /// Adds an open file, to both [`ProcessUse::open_files`] and the
-    /// mentions.
-    pub fn open_file(&mut self, path: Vec<u8>) {
-        self.mention(&path);
-        self.open_files.push(path);
     }
 }
 
@@ -161,9 +161,9 @@ pub struct Liveness {
 pub const START_TIME_SLACK: Duration = Duration::from_secs(2);
 
 /// Checks which `candidates` of `root` a running process uses (see the module
-/// documentation). Reads the processes once, one at a time, and stops once
-/// every candidate is live: memory stays that of one process, however many
-/// run.
+/// documentation). Rule 2 first, from uv's locks; then the processes, read
+/// once, one at a time, until every candidate is live: memory stays that of
+/// one process, however many run.
 pub fn check(root: &Path, candidates: &[Candidate]) -> Liveness {
     if candidates.is_empty() {
         return Liveness {
@@ -171,75 +171,105 @@ pub fn check(root: &Path, candidates: &[Candidate]) -> Liveness {
             check: LivenessCheck::NotNeeded,
         };
     }
-    let mut judge = Judge::new(root, candidates);
+    let building = root.parent().map_or(BuildingUvs::None, uv_locks::building_uvs);
+    let mut judge = Judge::new(root, candidates, &building);
+    if judge.all_live() {
+        return Liveness {
+            live: judge.live,
+            check: LivenessCheck::Processes(0),
+        };
+    }
+    let full_read_after = oldest_creation(candidates).and_then(|oldest| oldest.checked_sub(START_TIME_SLACK));
     let visit = &mut |process: ProcessUse| {
         judge.add(&process);
         // Once every candidate is live, no further process can change it.
-        if judge.live.len() == candidates.len() {
+        if judge.all_live() {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
         }
     };
-    match platform::visit_processes(std::process::id(), visit) {
+    match platform::visit_processes(std::process::id(), full_read_after, visit) {
         Ok(count) => Liveness {
             live: judge.live,
             check: LivenessCheck::Processes(count),
         },
         Err(why) => Liveness {
-            live: BTreeSet::new(),
+            live: rule_two(candidates, &building),
             check: LivenessCheck::Unavailable(why),
         },
     }
 }
 
-/// The rule itself, on processes already read: the names of the
-/// `candidates` of `root` that one of `processes` uses.
-pub fn live_candidates(root: &Path, candidates: &[Candidate], processes: &[ProcessUse]) -> BTreeSet<OsString> {
-    let mut judge = Judge::new(root, candidates);
+/// When the oldest candidate was created; `None` if any time is unknown (then
+/// every process is read in full).
+fn oldest_creation(candidates: &[Candidate]) -> Option<SystemTime> {
+    candidates
+        .iter()
+        .map(|candidate| candidate.created)
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .min()
+}
+
+/// The rules on what is already known: the names of the `candidates` of
+/// `root` that one of `processes` uses (rule 1) or that a uv `building`
+/// since before their creation owns (rule 2).
+pub fn live_candidates(
+    root: &Path,
+    candidates: &[Candidate],
+    processes: &[ProcessUse],
+    building: &BuildingUvs,
+) -> BTreeSet<OsString> {
+    let mut judge = Judge::new(root, candidates, building);
     for process in processes {
         judge.add(process);
     }
     judge.live
 }
 
-/// Applies the rule to one process after another.
+/// Rule 2 alone: the `.tmp*` candidates created since the earliest building
+/// uv started (every one when its start is unknown).
+fn rule_two(candidates: &[Candidate], building: &BuildingUvs) -> BTreeSet<OsString> {
+    let BuildingUvs::Since(started) = building else {
+        return BTreeSet::new();
+    };
+    let threshold = started.and_then(|started| started.checked_sub(START_TIME_SLACK));
+    candidates
+        .iter()
+        .filter(|candidate| is_tmp_name(&candidate.name))
+        .filter(|candidate| created_after(candidate.created, threshold))
+        .map(|candidate| candidate.name.clone())
+        .collect()
+}
+
+/// Applies rule 1 to one process after another, starting from rule 2's
+/// verdict.
 struct Judge<'c> {
-    roots: Vec<RootForm>,
+    roots: Vec<Vec<u8>>,
     candidates: Vec<(Vec<u8>, &'c Candidate)>,
     live: BTreeSet<OsString>,
 }
 
-/// One form the root may appear in, with what rule 2 compares against it,
-/// worked out once per sweep rather than once per process.
-struct RootForm {
-    root: Vec<u8>,
-    /// The cache holding the root, and that cache's `.lock`.
-    cache: Option<(Vec<u8>, Vec<u8>)>,
-}
-
-impl RootForm {
-    fn new(root: Vec<u8>) -> RootForm {
-        let cache = text::parent(&root).map(|cache| (cache.to_vec(), text::join(cache, b".lock")));
-        RootForm { root, cache }
-    }
-}
-
 impl<'c> Judge<'c> {
-    fn new(root: &Path, candidates: &'c [Candidate]) -> Judge<'c> {
+    fn new(root: &Path, candidates: &'c [Candidate], building: &BuildingUvs) -> Judge<'c> {
         Judge {
-            roots: text::root_forms(root).into_iter().map(RootForm::new).collect(),
+            roots: text::root_forms(root),
             candidates: candidates
                 .iter()
                 .map(|candidate| (comparable(&candidate.name), candidate))
                 .collect(),
-            live: BTreeSet::new(),
+            live: rule_two(candidates, building),
         }
     }
 
+    fn all_live(&self) -> bool {
+        self.live.len() == self.candidates.len()
+    }
+
     fn add(&mut self, process: &ProcessUse) {
-        for form in &self.roots {
-            for rest in text::after_root(&process.mentions, &form.root) {
+        for root in &self.roots {
+            for rest in text::after_root(&process.mentions, root) {
                 if let Some((_, candidate)) = self
                     .candidates
                     .iter()
@@ -249,37 +279,7 @@ impl<'c> Judge<'c> {
                 }
             }
         }
-        if let Some(started) = building_since(process, &self.roots) {
-            let threshold = started.checked_sub(START_TIME_SLACK);
-            self.live.extend(
-                self.candidates
-                    .iter()
-                    .map(|(_, candidate)| *candidate)
-                    .filter(|candidate| is_tmp_name(&candidate.name))
-                    .filter(|candidate| created_after(candidate.created, threshold))
-                    .map(|candidate| candidate.name.clone()),
-            );
-        }
     }
-}
-
-/// Rule 2: if `process` is a uv building with the cache that holds the root
-/// (it holds the cache-wide `.lock` and another file of the cache outside
-/// the root), since when; `UNIX_EPOCH` when its start is unknown, so that
-/// every build directory counts as its own.
-fn building_since(process: &ProcessUse, roots: &[RootForm]) -> Option<SystemTime> {
-    let building = roots.iter().any(|form| {
-        let Some((cache, cache_lock)) = &form.cache else {
-            return false;
-        };
-        let holds_cache_lock = process.open_files.contains(cache_lock);
-        let holds_a_shard = process
-            .open_files
-            .iter()
-            .any(|file| file != cache_lock && text::is_inside(file, cache) && !text::is_inside(file, &form.root));
-        holds_cache_lock && holds_a_shard
-    });
-    building.then(|| process.started.unwrap_or(SystemTime::UNIX_EPOCH))
 }
 
 /// True if a directory created at `created` is no older than `threshold`;
@@ -309,10 +309,9 @@ mod tests {
         }
     }
 
-    fn process(mentions: &[&str], open: &[&str], started: Option<SystemTime>) -> ProcessUse {
+    fn process(mentions: &[&str]) -> ProcessUse {
         let mut process = ProcessUse {
             pid: 42,
-            started,
             ..ProcessUse::default()
         };
         // As the readers do: every text in comparable form (on Windows
@@ -320,10 +319,11 @@ mod tests {
         for text in mentions {
             process.mention(&comparable(OsStr::new(text)));
         }
-        for file in open {
-            process.open_file(comparable(OsStr::new(file)));
-        }
         process
+    }
+
+    fn live_by_processes(candidates: &[Candidate], processes: &[ProcessUse]) -> BTreeSet<OsString> {
+        live_candidates(&root(), candidates, processes, &BuildingUvs::None)
     }
 
     fn names(set: &BTreeSet<OsString>) -> Vec<&str> {
@@ -338,35 +338,27 @@ mod tests {
             candidate(".tmpC", None),
         ];
         let script = "python -c import x\nbuild(b\"/nonexistent-cache/builds-v0/.tmpB\", {})";
-        let processes = [process(
-            &["/nonexistent-cache/builds-v0/.tmpA/bin/python", script],
-            &[],
-            None,
-        )];
-        assert_eq!(
-            names(&live_candidates(&root(), &candidates, &processes)),
-            [".tmpA", ".tmpB"]
-        );
+        let processes = [process(&["/nonexistent-cache/builds-v0/.tmpA/bin/python", script])];
+        assert_eq!(names(&live_by_processes(&candidates, &processes)), [".tmpA", ".tmpB"]);
     }
 
     #[test]
     fn a_longer_name_sharing_a_prefix_is_not_the_candidate() {
         let candidates = [candidate(".tmpA", None)];
-        let processes = [process(&["/nonexistent-cache/builds-v0/.tmpAB/x"], &[], None)];
-        assert!(live_candidates(&root(), &candidates, &processes).is_empty());
-        let processes = [process(&["/nonexistent-cache/builds-v0/.tmpA (deleted)"], &[], None)];
-        assert_eq!(names(&live_candidates(&root(), &candidates, &processes)), [".tmpA"]);
+        let processes = [process(&["/nonexistent-cache/builds-v0/.tmpAB/x"])];
+        assert!(live_by_processes(&candidates, &processes).is_empty());
+        let processes = [process(&["/nonexistent-cache/builds-v0/.tmpA (deleted)"])];
+        assert_eq!(names(&live_by_processes(&candidates, &processes)), [".tmpA"]);
     }
 
     #[test]
     fn a_path_outside_the_root_keeps_nothing_alive() {
         let candidates = [candidate(".tmpA", None)];
-        let processes = [process(
-            &["/elsewhere/builds-v0/.tmpA/bin/python", "/nonexistent-cache/.tmpA"],
-            &[],
-            None,
-        )];
-        assert!(live_candidates(&root(), &candidates, &processes).is_empty());
+        let processes = [process(&[
+            "/elsewhere/builds-v0/.tmpA/bin/python",
+            "/nonexistent-cache/.tmpA",
+        ])];
+        assert!(live_by_processes(&candidates, &processes).is_empty());
     }
 
     #[test]
@@ -377,51 +369,41 @@ mod tests {
             candidate(".tmpNew", Some(start + Duration::from_secs(5))),
             candidate(".tmpJustBefore", Some(start - Duration::from_secs(1))),
             candidate("_dead_.tmpNew2", Some(start + Duration::from_secs(5))),
+            candidate(".tmpUnknown", None),
         ];
-        let building = process(
-            &[],
-            &[
-                "/nonexistent-cache/.lock",
-                "/nonexistent-cache/sdists-v11/path/128fb08b91c141a2/.lock",
-            ],
-            Some(start),
-        );
+        let building = BuildingUvs::Since(Some(start));
         assert_eq!(
-            names(&live_candidates(&root(), &candidates, &[building])),
-            [".tmpJustBefore", ".tmpNew"]
+            names(&live_candidates(&root(), &candidates, &[], &building)),
+            [".tmpJustBefore", ".tmpNew", ".tmpUnknown"]
         );
     }
 
     #[test]
-    fn a_uv_that_only_runs_a_tool_keeps_nothing_alive() {
+    fn no_shard_lock_held_keeps_nothing_alive() {
         let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         let candidates = [candidate(".tmpNew", Some(start + Duration::from_secs(5)))];
-        let tool_runner = process(&[], &["/nonexistent-cache/.lock"], Some(start));
-        assert!(live_candidates(&root(), &candidates, &[tool_runner]).is_empty());
-        // A shard lock without the cache lock is not a uv of this cache either.
-        let other = process(&[], &["/nonexistent-cache/sdists-v11/x/.lock"], Some(start));
-        assert!(live_candidates(&root(), &candidates, &[other]).is_empty());
-        // Files open inside the swept root itself are rule 1's business.
-        let sweeper = process(
-            &[],
-            &["/nonexistent-cache/.lock", "/nonexistent-cache/builds-v0/_dead_.tmpX/f"],
-            Some(start),
-        );
-        assert!(live_candidates(&root(), &candidates, &[sweeper]).is_empty());
+        assert!(live_candidates(&root(), &candidates, &[], &BuildingUvs::None).is_empty());
     }
 
     #[test]
     fn a_building_uv_of_unknown_start_keeps_every_build_dir() {
-        let candidates = [candidate(
-            ".tmpOld",
-            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(5)),
-        )];
-        let building = process(
-            &[],
-            &["/nonexistent-cache/.lock", "/nonexistent-cache/sdists-v11/x/.lock"],
-            None,
+        let candidates = [
+            candidate(".tmpOld", Some(SystemTime::UNIX_EPOCH + Duration::from_secs(5))),
+            candidate("_dead_.tmpOld", Some(SystemTime::UNIX_EPOCH + Duration::from_secs(5))),
+        ];
+        assert_eq!(
+            names(&live_candidates(&root(), &candidates, &[], &BuildingUvs::Since(None))),
+            [".tmpOld"]
         );
-        assert_eq!(names(&live_candidates(&root(), &candidates, &[building])), [".tmpOld"]);
+    }
+
+    #[test]
+    fn the_full_read_starts_at_the_oldest_candidate_and_needs_every_time() {
+        let at = |secs| Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+        let candidates = [candidate(".tmpA", at(50)), candidate(".tmpB", at(20))];
+        assert_eq!(oldest_creation(&candidates), at(20));
+        let candidates = [candidate(".tmpA", at(50)), candidate(".tmpB", None)];
+        assert_eq!(oldest_creation(&candidates), None);
     }
 
     #[test]

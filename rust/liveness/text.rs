@@ -99,26 +99,6 @@ pub(super) fn starts_with_name(rest: &[u8], name: &[u8]) -> bool {
     rest.starts_with(name) && rest.get(name.len()).is_none_or(|byte| ends_component(*byte))
 }
 
-/// The directory holding `path`, if it has one.
-pub(super) fn parent(path: &[u8]) -> Option<&[u8]> {
-    let cut = path.iter().rposition(|byte| is_separator(*byte))?;
-    (cut > 0).then(|| &path[..cut])
-}
-
-/// `dir` + separator + `name`.
-pub(super) fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
-    let mut joined = Vec::with_capacity(dir.len() + 1 + name.len());
-    joined.extend_from_slice(dir);
-    joined.push(SEPARATOR);
-    joined.extend_from_slice(name);
-    joined
-}
-
-/// True if `path` lies strictly inside `dir`.
-pub(super) fn is_inside(path: &[u8], dir: &[u8]) -> bool {
-    path.len() > dir.len() && path.starts_with(dir) && is_separator(path[dir.len()])
-}
-
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     let (&first, _) = needle.split_first()?;
     let mut start = 0;
@@ -154,18 +134,5 @@ mod tests {
         assert!(starts_with_name(found[0], b".tmpA"));
         assert!(starts_with_name(found[1], b".tmpC"));
         assert!(!starts_with_name(found[1], b".tmp"));
-    }
-
-    #[test]
-    fn parents_and_insides() {
-        assert_eq!(parent(b"/c/b"), Some(&b"/c"[..]));
-        assert_eq!(parent(b"/c"), None);
-        assert!(is_inside(b"/c/b/x", b"/c/b"));
-        assert!(!is_inside(b"/c/bx", b"/c/b"));
-        assert!(!is_inside(b"/c/b", b"/c/b"));
-        assert_eq!(
-            join(b"/c", b".lock"),
-            [b"/c".as_slice(), &[SEPARATOR], b".lock"].concat()
-        );
     }
 }

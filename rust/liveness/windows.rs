@@ -21,14 +21,19 @@
 use std::ffi::OsString;
 use std::mem::size_of;
 use std::ops::ControlFlow;
-use std::os::windows::ffi::OsStringExt;
+use std::os::windows::ffi::{OsStrExt, OsStringExt};
 use std::os::windows::io::{AsRawHandle, HandleOrInvalid, HandleOrNull, OwnedHandle};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
-use windows_sys::Win32::Foundation::{ERROR_BAD_LENGTH, HANDLE};
+use windows_sys::Win32::Foundation::{ERROR_BAD_LENGTH, ERROR_MORE_DATA, ERROR_SUCCESS, FILETIME, HANDLE};
 use windows_sys::Win32::System::Diagnostics::ToolHelp::{
     CreateToolhelp32Snapshot, Module32FirstW, Module32NextW, Process32FirstW, Process32NextW,
     CREATE_TOOLHELP_SNAPSHOT_FLAGS, MODULEENTRY32W, PROCESSENTRY32W, TH32CS_SNAPMODULE, TH32CS_SNAPMODULE32,
     TH32CS_SNAPPROCESS,
+};
+use windows_sys::Win32::System::RestartManager::{
+    RmEndSession, RmGetList, RmRegisterResources, RmStartSession, CCH_RM_SESSION_KEY, RM_PROCESS_INFO,
 };
 use windows_sys::Win32::System::Threading::{
     OpenProcess, QueryFullProcessImageNameW, PROCESS_NAME_WIN32, PROCESS_QUERY_LIMITED_INFORMATION,
@@ -62,6 +67,7 @@ impl Snapshot {
 /// were read.
 pub(super) fn visit_processes(
     except: u32,
+    _full_read_after: Option<SystemTime>,
     visit: &mut dyn FnMut(ProcessUse) -> ControlFlow<()>,
 ) -> Result<usize, String> {
     let snapshot = Snapshot::take(TH32CS_SNAPPROCESS, 0).map_err(|err| format!("cannot list the processes: {err}"))?;
@@ -174,4 +180,89 @@ fn module_snapshot(pid: u32) -> std::io::Result<Snapshot> {
 fn wide_string(buffer: &[u16]) -> OsString {
     let len = buffer.iter().position(|unit| *unit == 0).unwrap_or(buffer.len());
     OsString::from_wide(&buffer[..len])
+}
+
+/// When each process that has one of `locks` open started, from the Restart
+/// Manager (asked about just these files: it names the processes and their
+/// start times); `None` when it cannot say, or names none but this one.
+pub(super) fn lock_holder_starts(locks: &[PathBuf]) -> Option<Vec<Option<SystemTime>>> {
+    let session = RestartManagerSession::start()?;
+    let names: Vec<Vec<u16>> = locks
+        .iter()
+        .map(|lock| lock.as_os_str().encode_wide().chain(std::iter::once(0)).collect())
+        .collect();
+    let pointers: Vec<*const u16> = names.iter().map(|name| name.as_ptr()).collect();
+    // SAFETY: `pointers` holds `len` NUL-terminated UTF-16 strings that
+    // outlive the call; no applications or services are passed.
+    let registered = unsafe {
+        RmRegisterResources(
+            session.0,
+            pointers.len() as u32,
+            pointers.as_ptr(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+        )
+    };
+    if registered != ERROR_SUCCESS {
+        return None;
+    }
+    let mut infos: Vec<RM_PROCESS_INFO> = Vec::new();
+    for _ in 0..4 {
+        let mut needed = 0_u32;
+        let mut count = infos.len() as u32;
+        let mut reasons = 0_u32;
+        let buffer = if infos.is_empty() {
+            std::ptr::null_mut()
+        } else {
+            infos.as_mut_ptr()
+        };
+        // SAFETY: `buffer` holds `count` entries (or is null with 0).
+        let answer = unsafe { RmGetList(session.0, &mut needed, &mut count, buffer, &mut reasons) };
+        if answer == ERROR_SUCCESS {
+            infos.truncate(count as usize);
+            let own = std::process::id();
+            let starts: Vec<Option<SystemTime>> = infos
+                .iter()
+                .filter(|info| info.Process.dwProcessId != own)
+                .map(|info| system_time(info.Process.ProcessStartTime))
+                .collect();
+            return (!starts.is_empty()).then_some(starts);
+        }
+        if answer != ERROR_MORE_DATA {
+            return None;
+        }
+        // SAFETY: an all-zero RM_PROCESS_INFO is valid plain data.
+        infos = vec![unsafe { std::mem::zeroed() }; needed as usize];
+    }
+    None
+}
+
+/// A Restart Manager session, ended on drop.
+struct RestartManagerSession(u32);
+
+impl RestartManagerSession {
+    fn start() -> Option<RestartManagerSession> {
+        let mut handle = 0_u32;
+        let mut key = [0_u16; CCH_RM_SESSION_KEY as usize + 1];
+        // SAFETY: `key` has room for the session key and its NUL.
+        let answer = unsafe { RmStartSession(&mut handle, 0, key.as_mut_ptr()) };
+        (answer == ERROR_SUCCESS).then_some(RestartManagerSession(handle))
+    }
+}
+
+impl Drop for RestartManagerSession {
+    fn drop(&mut self) {
+        // SAFETY: the session was started and is ended once.
+        unsafe { RmEndSession(self.0) };
+    }
+}
+
+/// A `FILETIME` (100 ns since 1601) as a time; `None` for zero.
+fn system_time(time: FILETIME) -> Option<SystemTime> {
+    let ticks = (u64::from(time.dwHighDateTime) << 32) | u64::from(time.dwLowDateTime);
+    const UNIX_EPOCH_TICKS: u64 = 116_444_736_000_000_000;
+    let since_unix = ticks.checked_sub(UNIX_EPOCH_TICKS).filter(|_| ticks != 0)?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_nanos(since_unix.saturating_mul(100)))
 }

@@ -29,7 +29,7 @@ source scripts/cross/env.sh
 MAX_SLICE_BYTES=$((6 * 1024 * 1024))
 ENTRY_SYMBOLS=(gdext_rust_init mcp_uv_cache_cleanup_gdext_init)
 # Lowercase names; api-ms-win-* are the system's API sets.
-WINDOWS_SYSTEM_DLLS='^(kernel32|ntdll|advapi32|bcrypt|bcryptprimitives|ws2_32|userenv|msvcrt|ucrtbase|user32|shell32|ole32|combase|oleaut32|crypt32|secur32|synchronization|api-ms-win-[a-z0-9-]+)\.dll$'
+WINDOWS_SYSTEM_DLLS='^(kernel32|ntdll|advapi32|bcrypt|bcryptprimitives|ws2_32|userenv|msvcrt|ucrtbase|user32|shell32|ole32|combase|rstrtmgr|oleaut32|crypt32|secur32|synchronization|api-ms-win-[a-z0-9-]+)\.dll$'
 LINUX_SYSTEM_LIBRARIES='^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1)$'
 MACOS_SYSTEM_LIBRARIES='^/usr/lib/libSystem\.B\.dylib$'
 
