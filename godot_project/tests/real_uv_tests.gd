@@ -11,6 +11,11 @@ extends "res://tests/test_case.gd"
 ## Every entry point must sweep the killed uv's dirs and leave the running
 ## builds' dirs exactly as they are; the script then checks that every build
 ## succeeded.
+##
+## With REAL_UV_BETWEEN_ROOT instead: a cache where uv builds a package
+## between two of its steps (its build venv made, a build requirement being
+## built, so no process names that venv): a sweep at min_age_sec 0 must leave
+## every dir there, as uv's shard lock shows the build is on.
 
 const Hook := preload("res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd")
 const GodotAiDropIn := preload(
@@ -53,3 +58,19 @@ func test_every_entry_point_spares_running_builds_and_sweeps_a_killed_one() -> v
 	expect_eq(report.get("live"), running.size(), "report: every running build is live")
 	expect_eq(report.get("liveness"), "processes", "report: the processes were read")
 	expect_eq(FsUtil.names_in(root), running, "the running builds' dirs are all still there")
+
+
+func test_a_build_between_its_steps_is_spared_at_any_age() -> void:
+	var root := OS.get_environment("REAL_UV_BETWEEN_ROOT")
+	if root.is_empty():
+		skip("run by tests/real_uv/real_uv.sh, with a build between its steps")
+		return
+	var before := FsUtil.names_in(root)
+	# The package's venv, the requirement's venv and its wheel directory.
+	expect(before.size() >= 3, "the build's dirs are there: %s" % [before])
+	var swept: Dictionary = cleanup.purge_directory_with(root, {"min_age_sec": 0})
+	expect_eq(swept, counts(0, 0, 0, 0), "min_age_sec 0: nothing of the build is touched")
+	var report: Dictionary = cleanup.purge_directory_report(root)
+	expect_eq(report.get("live"), before.size(), "report: every dir of the build is live")
+	expect_eq(FsUtil.names_in(root), before, "the build's dirs are all still there")
+

@@ -10,6 +10,9 @@
 #    the drop-in purge_directory, the hook in both modes, godot-ai's
 #    uv_cache_cleanup.gd as adopted). The killed uv's dirs go; the running
 #    builds' dirs stay untouched, and the hook's Output line says why.
+#    Then a build held between its steps (its build requirement, slowdep,
+#    being built: no process names its venv, only uv's shard lock shows the
+#    build) is swept at min_age_sec 0: nothing of it is touched.
 # 3. Every build succeeds and its wheel is there; then uv's cache still works:
 #    `uv cache prune`, a fresh build, `uv cache clean`.
 #
@@ -91,7 +94,7 @@ killed_list="$(IFS=,; echo "${killed[*]}")"
 failed=0
 (REAL_UV_BUILDS_ROOT="$root" REAL_UV_KILLED="$killed_list" run_and_judge "real_uv: sweeps" linux "$engine" \
     godot_project res://tests/suite.tscn "$scratch/sweeps.log" --case=res://tests/real_uv_tests.gd) || failed=1
-if ! grep -qx '1 passed, 0 failed' "$scratch/sweeps.log"; then
+if ! grep -qx '1 passed, 0 failed, 1 skipped' "$scratch/sweeps.log"; then
     echo "real_uv: the sweep case did not pass (or was skipped)" >&2
     failed=1
 fi
@@ -114,6 +117,35 @@ for name in "${builds[@]}"; do
 done
 ((failed == 0)) || exit 1
 echo "real_uv: all ${#builds[@]} builds swept mid-build succeeded"
+
+echo "== a build between its steps, swept at min_age_sec 0"
+# slowpkg with a build requirement, slowdep (a local path, so uv builds it in
+# a shard of its own and holds that shard's lock): uv makes slowpkg's build
+# venv, then builds slowdep to install it there. While slowdep's backend
+# sleeps, no process names slowpkg's venv; only the lock shows the build.
+cp -R tests/real_uv/slowpkg "$scratch/src-slowdep"
+sed -i 's/^name = "slowpkg"/name = "slowdep"/' "$scratch/src-slowdep/pyproject.toml"
+cp -R tests/real_uv/slowpkg "$scratch/src-between"
+sed -i "s|^requires = \[\]|requires = [\"slowdep @ file://$scratch/src-slowdep\"]|" "$scratch/src-between/pyproject.toml"
+grep -q "slowdep @ file://" "$scratch/src-between/pyproject.toml"
+SLOW_BUILD_ONLY=slowdep SLOW_BUILD_SEC=30 SLOW_BUILD_MARKER="$scratch/building-between" setsid \
+    uv build --no-index --wheel --out-dir "$scratch/out-between" "$scratch/src-between" \
+    > "$scratch/build-between.log" 2>&1 &
+between_pid=$!
+wait_building between
+failed=0
+(REAL_UV_BETWEEN_ROOT="$root" run_and_judge "real_uv: between steps" linux "$engine" \
+    godot_project res://tests/suite.tscn "$scratch/between.log" --case=res://tests/real_uv_tests.gd) || failed=1
+grep -qx '1 passed, 0 failed, 1 skipped' "$scratch/between.log" || { echo "real_uv: the between-steps case did not pass" >&2; failed=1; }
+status=0
+wait "$between_pid" || status=$?
+if ((status != 0)) || [[ ! -f "$scratch/out-between/slowpkg-0.1.0-py3-none-any.whl" ]]; then
+    echo "real_uv: the build swept between its steps FAILED (exit $status):" >&2
+    cat "$scratch/build-between.log" >&2
+    failed=1
+fi
+((failed == 0)) || exit 1
+echo "real_uv: the build swept between its steps succeeded"
 
 echo "== uv's cache afterwards"
 uv cache prune

@@ -3,7 +3,10 @@
 build_wheel writes $SLOW_BUILD_MARKER (when set) as it starts, sleeps
 $SLOW_BUILD_SEC seconds (a long source build, as a C extension's is), then
 writes a pure-Python wheel into the directory uv gives it. Standard library
-only, so uv builds it offline with no build requirement.
+only, so uv builds it offline with no build requirement. The package's name
+is its directory's pyproject.toml's (slowpkg, or slowdep, a build requirement
+of slowpkg copies that need one); with $SLOW_BUILD_ONLY set, only the package
+of that name sleeps and writes the marker.
 """
 
 import base64
@@ -12,7 +15,15 @@ import os
 import time
 import zipfile
 
-NAME = "slowpkg"
+def _project_name():
+    with open("pyproject.toml", encoding="utf-8") as pyproject:
+        for line in pyproject:
+            if line.startswith("name = "):
+                return line.split('"')[1]
+    return "slowpkg"
+
+
+NAME = _project_name()
 VERSION = "0.1.0"
 DIST_INFO = f"{NAME}-{VERSION}.dist-info"
 METADATA = f"Metadata-Version: 2.1\nName: {NAME}\nVersion: {VERSION}\n".encode()
@@ -31,11 +42,13 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    marker = os.environ.get("SLOW_BUILD_MARKER")
-    if marker:
-        with open(marker, "w") as out:
-            out.write(str(os.getpid()))
-    time.sleep(float(os.environ.get("SLOW_BUILD_SEC", "0")))
+    only = os.environ.get("SLOW_BUILD_ONLY")
+    if not only or only == NAME:
+        marker = os.environ.get("SLOW_BUILD_MARKER")
+        if marker:
+            with open(marker, "w") as out:
+                out.write(str(os.getpid()))
+        time.sleep(float(os.environ.get("SLOW_BUILD_SEC", "0")))
     files = {
         f"{NAME}/__init__.py": b"BUILT = True\n",
         f"{DIST_INFO}/METADATA": METADATA,
