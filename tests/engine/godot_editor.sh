@@ -36,6 +36,11 @@
 #    frames, no other error; every script of the addon compiles without its
 #    classes (Godot 4.3's import compiles them all). No test script is in
 #    that project: they call the classes, which such a platform never has.
+# 5. own-caches (with uv on PATH): a project with only the addon, its plugin
+#    enabled with default settings, HOME a scratch home and UV_CACHE_DIR set:
+#    the plugin finds ~/.cache/uv and the UV_CACHE_DIR by itself, its start
+#    sweep removes what a killed real uv left in each, and leaves the build
+#    dir a running process uses.
 #
 # The verdict is the log (tests/engine/godot_log.py) and the exit code. Editor
 # settings and caches go to a throwaway XDG home. Prints one SKIPPED line
@@ -165,4 +170,54 @@ if ((godot_errors > 10)); then
     exit 1
 fi
 echo "godot_editor: stage no-library passed: one line from the plugin, $godot_errors start-up ERROR lines of Godot's"
+echo "== stage own-caches: the plugin with default settings finds uv's caches by itself"
+if ! command -v uv > /dev/null; then
+    echo "SKIPPED: godot_editor stage own-caches (no uv on PATH: pip install uv)"
+else
+    own="$scratch/own"
+    own_project="$scratch/own-project"
+    home_cache="$own/home/.cache/uv"
+    env_cache="$own/env-cache"
+    addon_only_project "$own_project"
+    # Default settings: editor settings no earlier stage has touched.
+    isolate_editor_home "$own/editor-home"
+    # What a killed real uv leaves, in ~/.cache/uv and in the UV_CACHE_DIR.
+    mapfile -t home_left < <(tests/real_uv/leave_killed_build.sh "$home_cache" "$own/work")
+    mapfile -t env_left < <(tests/real_uv/leave_killed_build.sh "$env_cache" "$own/work")
+    ((${#home_left[@]} >= 1 && ${#env_left[@]} >= 1)) ||
+        { echo "godot_editor: stage own-caches: a killed uv left nothing" >&2; exit 1; }
+    # And a build dir a running process uses (its working directory).
+    mkdir -p "$home_cache/builds-v0/.tmpInUse"
+    (cd "$home_cache/builds-v0/.tmpInUse" && exec sleep 600) &
+    in_use_pid=$!
+    # As if all of it were older than the plugin's min_age_sec (30 s), which
+    # looks at each dir and its direct entries.
+    find "$home_cache/builds-v0" "$env_cache/builds-v0" -mindepth 1 -maxdepth 2 -exec touch -h -d '1 hour ago' {} +
+    echo "godot_editor: killed uvs left ${home_left[*]} in ~/.cache/uv and ${env_left[*]} in UV_CACHE_DIR"
+    JUDGE_ARGS=(--no-summary)
+    run_editor_and_judge "godot_editor: stage own-caches, import" "$editor" "$own_project" \
+        "$scratch/own-import.log" --import > /dev/null
+    enable_editor_plugin "$own_project" res://addons/mcp_uv_cache_cleanup/plugin.cfg
+    status=0
+    (
+        export HOME="$own/home" UV_CACHE_DIR="$env_cache"
+        unset XDG_CACHE_HOME
+        GODOT_EDITOR_FLAGS="--quit-after 600" run_editor_and_judge "godot_editor: stage own-caches" "$editor" \
+            "$own_project" "$scratch/own.log" --editor
+    ) || status=$?
+    kill "$in_use_pid" 2> /dev/null || true
+    ((status == 0)) || exit "$status"
+    expected="McpUvCacheCleanup plugin: start sweep: removed $((${#home_left[@]} + ${#env_left[@]})) stale uv"
+    expected+=" build dir(s)"
+    expect_line_count "$scratch/own.log" "$expected" 1 "godot_editor: stage own-caches"
+    expect_line_count "$scratch/own.log" "from 2 cache(s); 1 stay (1 in use by a running process)" 1 \
+        "godot_editor: stage own-caches"
+    left_home="$(ls -A "$home_cache/builds-v0")" left_env="$(ls -A "$env_cache/builds-v0")"
+    if [[ "$left_home" != .tmpInUse || -n "$left_env" ]]; then
+        echo "godot_editor: stage own-caches: left in ~/.cache/uv: [$left_home], in UV_CACHE_DIR: [$left_env];" \
+            "want [.tmpInUse] and []" >&2
+        exit 1
+    fi
+    echo "godot_editor: stage own-caches passed: both caches found and swept, the dir in use left alone"
+fi
 echo "godot_editor: all stages passed"

@@ -66,13 +66,7 @@ wait_building() {
 }
 
 echo "== a uv killed mid-build"
-start_build killed 600
-killed_pid="$started_pid"
-wait_building killed
-mapfile -t killed < <(ls -A "$root")
-# uv and its build backend, as a crash or a killed terminal ends them.
-kill -KILL -- "-$(ps -o pgid= -p "$killed_pid" | tr -d ' ')"
-wait "$killed_pid" 2> /dev/null || true
+mapfile -t killed < <(tests/real_uv/leave_killed_build.sh "$UV_CACHE_DIR" "$scratch/killed")
 ((${#killed[@]} >= 1)) || { echo "real_uv: the killed build left no build dir" >&2; exit 1; }
 echo "real_uv: the killed uv left ${killed[*]}"
 
