@@ -67,7 +67,8 @@ func _installed() -> void:
 
 
 ## Our editor plugin, enabled beside godot-ai as it ships, sweeps natively
-## (a cache of the test's, as uv's own are swept on Windows only).
+## (a cache of the test's, beside uv's own, which the stage keeps in a
+## scratch XDG_CACHE_HOME).
 func _our_plugin_sweeps_beside_godot_ai() -> void:
 	var root := scratch("our_plugin")
 	FsUtil.make_venv(root.path_join(".tmpA"))
