@@ -355,15 +355,19 @@ mod tests {
         assert!(start <= SystemTime::now() + Duration::from_secs(2));
     }
 
-    #[test]
-    fn a_child_of_this_user_is_read_with_its_links_and_open_files() {
+    /// Starts a `sleep`, reads the processes with `full_read_after` (a time
+    /// taken once the child runs) until the child, and returns what was read
+    /// of it, the time and how many processes were read.
+    fn read_a_child(full_read_after: impl FnOnce() -> Option<SystemTime>) -> (ProcessUse, Option<SystemTime>, usize) {
         let mut child = std::process::Command::new("sleep")
             .arg("30")
             .stdin(std::process::Stdio::null())
             .spawn()
             .unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let after = full_read_after();
         let mut seen = None;
-        let count = visit_processes(std::process::id(), None, &mut |process| {
+        let count = visit_processes(std::process::id(), after, &mut |process| {
             if process.pid == child.id() {
                 seen = Some(process);
                 return ControlFlow::Break(());
@@ -373,7 +377,12 @@ mod tests {
         .unwrap();
         let _ = child.kill();
         let _ = child.wait();
-        let seen = seen.expect("the child is among this user's processes");
+        (seen.expect("the child is among this user's processes"), after, count)
+    }
+
+    #[test]
+    fn a_child_of_this_user_is_read_with_its_links_and_open_files() {
+        let (seen, _, count) = read_a_child(|| None);
         assert!(count >= 1);
         let mentions = String::from_utf8_lossy(&seen.mentions);
         assert!(mentions.contains("sleep"), "{mentions}");
@@ -382,29 +391,11 @@ mod tests {
 
     #[test]
     fn a_process_older_than_the_candidates_is_read_without_its_open_files() {
-        let mut child = std::process::Command::new("sleep")
-            .arg("30")
-            .stdin(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(50));
-        let after = SystemTime::now() + Duration::from_secs(5);
-        let mut seen = None;
-        visit_processes(std::process::id(), Some(after), &mut |process| {
-            if process.pid == child.id() {
-                seen = Some(process);
-                return ControlFlow::Break(());
-            }
-            ControlFlow::Continue(())
-        })
-        .unwrap();
-        let _ = child.kill();
-        let _ = child.wait();
-        let seen = seen.expect("the child is read");
+        let (seen, after, _) = read_a_child(|| Some(SystemTime::now() + Duration::from_secs(5)));
         let mentions = String::from_utf8_lossy(&seen.mentions);
         assert!(mentions.contains("sleep"), "{mentions}");
         assert!(!mentions.contains("/dev/"), "no open files: {mentions}");
-        assert!(seen.started.is_some_and(|started| started < after));
+        assert!(seen.started.zip(after).is_some_and(|(started, after)| started < after));
     }
 
     #[test]

@@ -65,6 +65,18 @@ wait_building() {
     done
 }
 
+# Waits for build NAME, started as PID, and sets failed=1 unless it exited 0
+# with its wheel there.
+check_build() {
+    local name="$1" pid="$2" status=0
+    wait "$pid" || status=$?
+    if ((status != 0)) || [[ ! -f "$scratch/out-$name/slowpkg-0.1.0-py3-none-any.whl" ]]; then
+        echo "real_uv: build $name FAILED (exit $status):" >&2
+        cat "$scratch/build-$name.log" >&2
+        failed=1
+    fi
+}
+
 echo "== a uv killed mid-build"
 mapfile -t killed < <(tests/real_uv/leave_killed_build.sh "$UV_CACHE_DIR" "$scratch/killed")
 ((${#killed[@]} >= 1)) || { echo "real_uv: the killed build left no build dir" >&2; exit 1; }
@@ -101,13 +113,7 @@ if ! grep -qF "McpUvCacheCleanup: removed 0 stale uv build dir(s) (0 files) from
 fi
 
 for name in "${builds[@]}"; do
-    status=0
-    wait "${build_pids[$name]}" || status=$?
-    if ((status != 0)) || [[ ! -f "$scratch/out-$name/slowpkg-0.1.0-py3-none-any.whl" ]]; then
-        echo "real_uv: build $name FAILED (exit $status):" >&2
-        cat "$scratch/build-$name.log" >&2
-        failed=1
-    fi
+    check_build "$name" "${build_pids[$name]}"
 done
 ((failed == 0)) || exit 1
 echo "real_uv: all ${#builds[@]} builds swept mid-build succeeded"
@@ -131,13 +137,7 @@ failed=0
 (REAL_UV_BETWEEN_ROOT="$root" run_and_judge "real_uv: between steps" linux "$engine" \
     godot_project res://tests/suite.tscn "$scratch/between.log" --case=res://tests/real_uv_tests.gd) || failed=1
 grep -qx '1 passed, 0 failed, 1 skipped' "$scratch/between.log" || { echo "real_uv: the between-steps case did not pass" >&2; failed=1; }
-status=0
-wait "$between_pid" || status=$?
-if ((status != 0)) || [[ ! -f "$scratch/out-between/slowpkg-0.1.0-py3-none-any.whl" ]]; then
-    echo "real_uv: the build swept between its steps FAILED (exit $status):" >&2
-    cat "$scratch/build-between.log" >&2
-    failed=1
-fi
+check_build between "$between_pid"
 ((failed == 0)) || exit 1
 echo "real_uv: the build swept between its steps succeeded"
 
