@@ -136,6 +136,10 @@ fn outlast_start_time_slack() {
 }
 
 #[test]
+#[cfg_attr(
+    under_qemu,
+    ignore = "qemu-user without binfmt_misc cannot exec this arm64 binary as the uv stand-in; the real-uv stage and the x86_64 and Wine runs cover the lock rule"
+)]
 fn a_building_uv_keeps_the_build_dirs_made_since_it_started() {
     let scratch = Scratch::new("live-building");
     let cache = scratch.dir("cache");
@@ -164,6 +168,10 @@ fn a_building_uv_keeps_the_build_dirs_made_since_it_started() {
 }
 
 #[test]
+#[cfg_attr(
+    under_qemu,
+    ignore = "qemu-user without binfmt_misc cannot exec this arm64 binary as the uv stand-in; the real-uv stage and the x86_64 and Wine runs cover the lock rule"
+)]
 fn a_uv_running_a_tool_keeps_no_build_dir_alive() {
     let scratch = Scratch::new("live-tool");
     let cache = scratch.dir("cache");
@@ -403,7 +411,13 @@ mod linux {
         // uv's `python -c` script names the wheel's output dir, a second `.tmp*`.
         spared_while_running("live-script", ".tmpWheelOut", |live| {
             let script = format!("sleep {HELPER_LIFETIME_SEC}; : \"{}\"", live.display());
-            Running::spawn(Command::new("sh").arg("-c").arg(script))
+            let running = Running::spawn(Command::new("sh").arg("-c").arg(script));
+            // Until it execs, the child is a copy of this binary (under qemu,
+            // of qemu) with another command line.
+            wait_until("the helper runs the script", || {
+                contains(&proc_file(&running, "cmdline"), live.as_os_str().as_encoded_bytes())
+            });
+            running
         });
     }
 
