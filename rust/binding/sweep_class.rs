@@ -132,8 +132,9 @@ impl McpUvCacheSweep {
     /// of the editor's environment, then that of uv's default cache when it
     /// is another (`McpUvCacheCleanup.stale_builds_roots` gives both, missing
     /// or not, on Windows and nothing elsewhere). Empty where uv's
-    /// configuration makes the cache unknown or throwaway. Says nothing to the Output. Registered
-    /// where `McpUvCacheCleanup` is not (see `start_sweeps`).
+    /// configuration makes the cache unknown or throwaway. Says nothing to
+    /// the Output. Registered where `McpUvCacheCleanup` is not (see
+    /// `start_sweeps`).
     #[func]
     fn stale_builds_roots() -> PackedStringArray {
         guarded(CLASS, "stale_builds_roots", PackedStringArray::new, plugin_roots_text)

@@ -33,9 +33,10 @@ use super::ProcessUse;
 /// Reads every process in `/proc` of this user except `except` and hands
 /// each to `visit`, one at a time, until it breaks; returns how many were
 /// read. A process that started before `full_read_after` is read without
-/// its open and mapped files (`None`: every process in full). The reading is spread over up to [`MAX_READERS`] threads (one per
-/// core): it is the kernel writing each process's `maps` and `fd/` that
-/// costs, and that work runs in parallel; `visit` runs on this thread only.
+/// its open and mapped files (`None`: every process in full). The reading is
+/// spread over up to [`MAX_READERS`] threads (one per core): it is the
+/// kernel writing each process's `maps` and `fd/` that costs, and that work
+/// runs in parallel; `visit` runs on this thread only.
 pub(super) fn visit_processes(
     except: u32,
     full_read_after: Option<SystemTime>,
@@ -57,58 +58,51 @@ pub(super) fn visit_processes(
         .clamp(1, MAX_READERS)
         .min(pids.len().max(1));
     let mut count = 0;
+    let mut stopped = false;
+    // The shares this thread reads itself: the one share with one reader,
+    // else those no thread could be started for (after the others).
+    let mut own_shares = Vec::new();
     if readers == 1 {
-        let mut reader = Reader::new(full_read_after);
-        for pid in pids {
-            if let Some(process) = reader.read_pid(&proc_dir, pid, own_uid) {
+        own_shares.push(0);
+    } else {
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::sync_channel::<ProcessUse>(64);
+            for first in 0..readers {
+                let sender = sender.clone();
+                let (pids, proc_dir, stop) = (&pids, &proc_dir, &stop);
+                let spawned = std::thread::Builder::new()
+                    .name("uv-cache-liveness".into())
+                    .spawn_scoped(scope, move || {
+                        let mut reader = Reader::new(full_read_after);
+                        for pid in pids.iter().skip(first).step_by(readers) {
+                            if stop.load(Ordering::Relaxed) {
+                                return;
+                            }
+                            if let Some(process) = reader.read_pid(proc_dir, *pid, own_uid) {
+                                if sender.send(process).is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                    });
+                if spawned.is_err() {
+                    own_shares.push(first);
+                }
+            }
+            drop(sender);
+            for process in receiver {
                 count += 1;
                 if visit(process).is_break() {
+                    stop.store(true, Ordering::Relaxed);
+                    stopped = true;
                     break;
                 }
             }
-        }
-        return Ok(count);
+        });
     }
-    let stop = AtomicBool::new(false);
-    let mut stopped = false;
-    let mut unspawned = Vec::new();
-    std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<ProcessUse>(64);
-        for first in 0..readers {
-            let sender = sender.clone();
-            let (pids, proc_dir, stop) = (&pids, &proc_dir, &stop);
-            let spawned = std::thread::Builder::new()
-                .name("uv-cache-liveness".into())
-                .spawn_scoped(scope, move || {
-                    let mut reader = Reader::new(full_read_after);
-                    for pid in pids.iter().skip(first).step_by(readers) {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        if let Some(process) = reader.read_pid(proc_dir, *pid, own_uid) {
-                            if sender.send(process).is_err() {
-                                return;
-                            }
-                        }
-                    }
-                });
-            if spawned.is_err() {
-                unspawned.push(first);
-            }
-        }
-        drop(sender);
-        for process in receiver {
-            count += 1;
-            if visit(process).is_break() {
-                stop.store(true, Ordering::Relaxed);
-                stopped = true;
-                break;
-            }
-        }
-    });
-    // A share no thread could be started for is read here, after the rest.
     let mut reader = Reader::new(full_read_after);
-    for first in unspawned {
+    for first in own_shares {
         for pid in pids.iter().skip(first).step_by(readers) {
             if stopped {
                 return Ok(count);
