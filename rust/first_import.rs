@@ -60,7 +60,7 @@ pub(crate) fn import_only(args: impl IntoIterator<Item = OsString>) -> bool {
 /// The first Godot version, as `(major, minor)`, whose editor may crash at
 /// exit in an import-only run that discovers a class-registering extension.
 ///
-/// - 4.7: measured here, the control extension of `tests/engine/godot_editor.sh`
+/// - 4.7: measured here, the control extension of `tests/engine/godot_editor_linux.sh`
 ///   crashes on every first import (also Godot #123511, on 4.7.2).
 /// - 4.5 and 4.6: reported (Godot #111048 reproduces it from 4.5.beta4, the
 ///   oldest version its reproduction project runs on).
@@ -69,7 +69,7 @@ pub(crate) fn import_only(args: impl IntoIterator<Item = OsString>) -> bool {
 ///   that one run, a crash fails the user's CI.
 /// - 4.3: measured here, the 4.3-stable editor never crashes (the control
 ///   extension and this one, on `--import` and `--editor --quit`), so
-///   `tests/engine/godot_editor.sh` fails if the stand-aside line shows there.
+///   `tests/engine/godot_editor_linux.sh` fails if the stand-aside line shows there.
 pub(crate) const EXIT_CRASH_SINCE: (u32, u32) = (4, 4);
 
 /// True if an import-only run of the Godot `version` (`(major, minor)`) may

@@ -28,11 +28,11 @@
 #             proves each check can fail; without the cross toolchains one
 #             SKIPPED line, and this machine's library only.
 # arm64       The Rust suite for Linux arm64 under qemu
-#             (tests/cross/run_linux_arm64.sh), and the Windows arm64 DLLs loaded
+#             (tests/cross/linux_arm64_under_qemu.sh), and the Windows arm64 DLLs loaded
 #             and their Rust suite run under arm64 Wine
-#             (tests/cross/run_windows_arm64.sh); a SKIPPED line for each missing
+#             (tests/cross/windows_arm64_under_wine.sh); a SKIPPED line for each missing
 #             toolchain.
-# windows     The Windows tests (tests/cross/run_windows.sh: the Rust suite under
+# windows     The Windows tests (tests/cross/windows_x86_64_under_wine.sh: the Rust suite under
 #             Wine); one SKIPPED line without the Windows toolchain.
 # archive     The version (scripts/version.sh --check) and the Asset Library
 #             listing (asset_library/check_listing.py) against Cargo.toml;
@@ -49,7 +49,7 @@
 #             OS's list), one SKIPPED line for each engine that is not there:
 #             the suite (tests/engine/godot_suite.sh), our addon next to a
 #             godot-ai-shaped project (tests/engine/godot_ai_coexistence.sh), and on
-#             a Linux editor the editor stages (tests/engine/godot_editor.sh), the
+#             a Linux editor the editor stages (tests/engine/godot_editor_linux.sh), the
 #             real godot-ai plugin in the editor (tests/engine/godot_ai_editor.sh) and
 #             exported games (tests/engine/godot_export.sh: exported for Linux,
 #             Windows and Web, run on every template, Windows under Wine); a
@@ -72,7 +72,7 @@ QUICK=(lint cargo suite)
 # libraries are copied into the addon's bin/ and the later stages load them
 # from there (or from the archive), never from target/. The Windows release
 # build stays until the windows stage, which checks the DLLs again
-# (tests/cross/run_windows.sh).
+# (tests/cross/windows_x86_64_under_wine.sh).
 builds_done_after() {
     case "$1" in
         root) echo target/debug ;;
@@ -188,13 +188,13 @@ stage_libraries() {
 # The arm64 suites under qemu: Linux, and Windows under arm64 Wine.
 stage_arm64() {
     if have_cross_toolchain && (source scripts/cross/env.sh && require_cross_toolchain "${QEMU_ARM64[@]}" 2> /dev/null); then
-        tests/cross/run_linux_arm64.sh
+        tests/cross/linux_arm64_under_qemu.sh
     else
         echo "SKIPPED: the Linux arm64 tests under qemu" \
             "(apt-get install ${CROSS_PACKAGES[*]} ${QEMU_ARM64[*]}; pip install ${BUILD_PYPI[*]})"
     fi
     if have_cross_toolchain && (source scripts/windows/arm64_wine.sh && require_arm64_wine 2> /dev/null); then
-        tests/cross/run_windows_arm64.sh
+        tests/cross/windows_arm64_under_wine.sh
     else
         echo "SKIPPED: the Windows arm64 DLLs and tests under arm64 Wine" \
             "(the cross toolchain, ${QEMU_ARM64[0]}, and dpkg --add-architecture arm64 && apt-get update)"
@@ -203,7 +203,7 @@ stage_arm64() {
 
 stage_windows() {
     if (source scripts/windows/env.sh && require_windows_toolchain "${DEBIAN_LLVM[@]}" "${WINE[@]}" 2> /dev/null); then
-        tests/cross/run_windows.sh
+        tests/cross/windows_x86_64_under_wine.sh
     else
         echo "SKIPPED: Windows tests under Wine (apt-get install ${WINDOWS_PACKAGES[*]} ${DEBIAN_LLVM[*]} ${WINE[*]})"
     fi
@@ -250,7 +250,7 @@ stage_engines() {
         env "$engine_var=$path" tests/engine/godot_suite.sh "$os"
         env "$engine_var=$path" tests/engine/godot_ai_coexistence.sh "$os"
         if [[ "$kind" == editor && "$os" == linux ]]; then
-            GODOT_EDITOR="$path" tests/engine/godot_editor.sh
+            GODOT_EDITOR="$path" tests/engine/godot_editor_linux.sh
             GODOT_EDITOR="$path" tests/engine/godot_ai_editor.sh
             GODOT_EDITOR="$path" tests/engine/godot_export.sh
         elif [[ "$kind" == editor ]]; then

@@ -142,7 +142,7 @@ func test_an_empty_path_never_means_the_current_directory() -> void:
 
 func test_purge_stale_builds_follows_os_and_localappdata() -> void:
 	if OS.get_name() == "Windows" and OS.get_environment("MCP_UVCC_THROWAWAY_PROFILE") != "1":
-		skip("would sweep this user's real uv cache (see windows_tests.gd)")
+		skip("would sweep this user's real uv cache (see windows_semantics_tests.gd)")
 		return
 	var saved := OS.get_environment("LOCALAPPDATA")
 	var appdata := ProjectSettings.globalize_path(scratch("appdata"))

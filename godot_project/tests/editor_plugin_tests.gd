@@ -2,7 +2,7 @@
 extends "res://tests/plugin_test_case.gd"
 ## The addon's own editor plugin (addons/mcp_uv_cache_cleanup/plugin.cfg),
 ## enabled, used, disabled and enabled again in the running editor
-## (tests/engine/godot_editor.sh, stage editor). The plugin sweeps uv's own
+## (tests/engine/godot_editor_linux.sh, stage editor). The plugin sweeps uv's own
 ## caches, which the stage points at an empty scratch directory, and a cache
 ## of the test's through its extra_builds_dirs setting.
 ##
@@ -15,7 +15,7 @@ const COMMAND_NAME := "Sweep stale uv builds now"
 
 func test_plugin_sweeps_on_enable_command_and_look_and_leaves_cleanly() -> void:
 	if not Engine.is_editor_hint():
-		skip("needs the editor (tests/engine/godot_editor.sh)")
+		skip("needs the editor (tests/engine/godot_editor_linux.sh)")
 		return
 	var root := scratch("editor_plugin")
 	var os_root := ProjectSettings.globalize_path(root)

@@ -1,7 +1,7 @@
 @tool
 extends "res://tests/test_case.gd"
 ## Tests that only mean something inside the editor, where godot-ai runs:
-## tests/engine/godot_editor.sh runs them in a Godot editor that discovered the
+## tests/engine/godot_editor_linux.sh runs them in a Godot editor that discovered the
 ## extension itself. Each test skips, saying why, anywhere else.
 
 ## The classes whose help pages must be complete.
@@ -93,6 +93,6 @@ func _help_page_text(class_id: String) -> String:
 
 func _in_editor() -> bool:
 	if not Engine.is_editor_hint():
-		skip("needs the editor (tests/engine/godot_editor.sh)")
+		skip("needs the editor (tests/engine/godot_editor_linux.sh)")
 		return false
 	return true

@@ -1,6 +1,6 @@
 extends SceneTree
 ## A second process that holds a file open, as the godot-ai server's Python
-## holds its `.pyd`: windows_tests.gd starts it with
+## holds its `.pyd`: windows_semantics_tests.gd starts it with
 ##
 ##     godot --headless --path <project> -s res://tests/hold_file.gd -- FILE READY RELEASE
 ##

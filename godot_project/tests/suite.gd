@@ -16,7 +16,7 @@ const CASES := [
 	"res://tests/contract_tests.gd",
 	"res://tests/background_tests.gd",
 	"res://tests/boundary_tests.gd",
-	"res://tests/windows_tests.gd",
+	"res://tests/windows_semantics_tests.gd",
 	"res://tests/editor_tests.gd",
 	"res://tests/editor_plugin_tests.gd",
 ]

@@ -26,7 +26,7 @@ var tree: SceneTree
 ## The native McpUvCacheCleanup (null where it is not registered), reached by
 ## its name at run time: a script that names a class compiles only where the
 ## class is registered, and Godot 4.3's first import compiles every script of
-## the project without our classes in its table (tests/engine/godot_editor.sh).
+## the project without our classes in its table (tests/engine/godot_editor_linux.sh).
 ## Its methods are static; Godot calls them on an instance as on the class.
 var cleanup: Object = (
 	ClassDB.instantiate(CLEANUP_CLASS) if ClassDB.class_exists(CLEANUP_CLASS) else null

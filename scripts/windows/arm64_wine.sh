@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by tests/cross/run_windows_arm64.sh: Debian 12's arm64 Wine (8.0, with
+# Sourced by tests/cross/windows_arm64_under_wine.sh: Debian 12's arm64 Wine (8.0, with
 # native aarch64 PE DLLs), run on this x86_64 machine by qemu-aarch64 from an
 # extracted arm64 root. Nothing is installed system-wide: the packages are
 # downloaded (apt-get download, which needs `dpkg --add-architecture arm64`

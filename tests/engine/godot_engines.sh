@@ -294,7 +294,7 @@ expect_line_count() {
 }
 
 # The Godot versions whose editor was measured here with no crash at exit in
-# a first import (the control extension of godot_editor.sh: no crash in 8 of 8
+# a first import (the control extension of godot_editor_linux.sh: no crash in 8 of 8
 # runs, on --import and --editor --quit; the 4.7 editor crashes on each). A
 # fact of the engines, not read from rust/first_import.rs: the stages check
 # the extension's rule (EXIT_CRASH_SINCE) against it.

@@ -2,7 +2,7 @@
 extends EditorPlugin
 ## Runs the in-engine suite (tests/suite.gd) inside the editor.
 ##
-## tests/engine/godot_editor.sh enables this plugin in a throwaway copy of the
+## tests/engine/godot_editor_linux.sh enables this plugin in a throwaway copy of the
 ## project and starts the editor headless; the suite prints its summary line
 ## and quits the editor. It waits for the editor's first filesystem scan, so
 ## that the classes' help pages exist before the tests read them.
@@ -19,7 +19,7 @@ func _enter_tree() -> void:
 
 
 ## Enables the addon's plugin with `cache` (an OS path) to sweep, and quits
-## the editor while that start sweep runs (tests/engine/godot_editor.sh,
+## the editor while that start sweep runs (tests/engine/godot_editor_linux.sh,
 ## stage quit-mid-sweep).
 func _quit_mid_sweep(cache: String) -> void:
 	var filesystem := EditorInterface.get_resource_filesystem()

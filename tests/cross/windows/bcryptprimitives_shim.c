@@ -2,7 +2,7 @@
  * Test-only stand-in for bcryptprimitives.dll under Wine 8, which lacks it.
  * Rust's standard library gets random bytes (for HashMap seeds) from
  * ProcessPrng in bcryptprimitives.dll; this provides it on top of
- * RtlGenRandom (advapi32's SystemFunction036). tests/cross/run_windows.sh builds it
+ * RtlGenRandom (advapi32's SystemFunction036). tests/cross/windows_x86_64_under_wine.sh builds it
  * into the throwaway Wine prefix only; the shipped DLL keeps the real import.
  */
 #include <windows.h>

@@ -1,6 +1,6 @@
 /*
  * Loads a shipped GDExtension DLL the way Godot does before any class is
- * registered, where no Godot runs (tests/cross/run_windows_arm64.sh, under arm64
+ * registered, where no Godot runs (tests/cross/windows_arm64_under_wine.sh, under arm64
  * Wine):
  *
  *     load_library.exe DLL ENTRY godot|nothing

@@ -1,5 +1,5 @@
 /* A GDExtension of a few lines that registers one abstract class and nothing
-   else: the control for the editor's first-import crash (tests/engine/godot_editor.sh,
+   else: the control for the editor's first-import crash (tests/engine/godot_editor_linux.sh,
    rust/first_import.rs). If it crashes there as ours would, the crash is the
    engine's. */
 #include <stdint.h>

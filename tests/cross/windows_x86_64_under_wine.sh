@@ -4,7 +4,7 @@
 # 1. cross-builds the shipped DLLs (release, scripts/build-libraries.sh) into
 #    addons/mcp_uv_cache_cleanup/bin/, each checked by tests/cross/check_library.sh;
 # 2. builds the Rust test suite for x86_64-pc-windows-gnu and runs it under
-#    Wine: the shared tests, the Windows-only tests (tests/windows.rs) and the
+#    Wine: the shared tests, the Windows-only tests (tests/windows_semantics.rs) and the
 #    panic-catching tests, on Windows semantics.
 #
 # Needs the Windows toolchain and Wine (scripts/toolchains.sh: WINDOWS_PACKAGES,

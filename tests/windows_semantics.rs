@@ -2,7 +2,7 @@
 //! `FILE_SHARE_DELETE`, the read-only attribute, `%LOCALAPPDATA%`, paths past
 //! `MAX_PATH`, junctions and directory symlinks.
 //!
-//! Runs on a Windows host and, from Linux, under Wine (`tests/cross/run_windows.sh`,
+//! Runs on a Windows host and, from Linux, under Wine (`tests/cross/windows_x86_64_under_wine.sh`,
 //! which builds with `--cfg under_wine`). A test Wine cannot reproduce is marked
 //! Windows-host-only with the reason, never weakened.
 

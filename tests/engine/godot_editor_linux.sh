@@ -2,7 +2,7 @@
 # The addon in a real Godot editor, set up by the editor itself (no file of
 # ours stands in for it on this path).
 #
-#   tests/engine/godot_editor.sh        $GODOT_EDITOR, else the editor of
+#   tests/engine/godot_editor_linux.sh        $GODOT_EDITOR, else the editor of
 #                                ../shared/godot/engines.tsv
 #
 # 1. discover: a fresh copy of godot_project/ (no .godot/) with the addon,
