@@ -6,7 +6,7 @@
 //! stale (that sweep on its worker thread, started and joined), and a sweep
 //! of one stale build dir.
 //!
-//! `cargo bench --bench liveness` runs it; `UVCC_BENCH_PROCESSES` sets how
+//! `cargo bench --bench liveness` runs it; `MCP_UVCC_BENCH_PROCESSES` sets how
 //! many extra processes it starts (default 300 `sleep`s). Unix only (the
 //! Windows check is measured in no benchmark here: Wine's process list is
 //! not Windows'). Under `cargo test` it runs each case once, as a smoke test.
@@ -63,7 +63,7 @@ fn make_build_dir(dir: &Path) {
 }
 
 fn main() {
-    let extra: usize = std::env::var("UVCC_BENCH_PROCESSES")
+    let extra: usize = std::env::var("MCP_UVCC_BENCH_PROCESSES")
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(300);

@@ -1,9 +1,9 @@
 //! Sweep speed against `std::fs::remove_dir_all` and `rm -rf` (the practical
 //! limit), on fresh copies of the same generated cache, and peak memory.
 //!
-//! `cargo bench --bench sweep` runs it; `UVCC_BENCH_VENVS` and
-//! `UVCC_BENCH_FILES` change the fixture (default 20 venvs × 3,000 files),
-//! `UVCC_BENCH_DIR` where it is built (default: Cargo's target tmp dir). At
+//! `cargo bench --bench sweep` runs it; `MCP_UVCC_BENCH_VENVS` and
+//! `MCP_UVCC_BENCH_FILES` change the fixture (default 20 venvs × 3,000 files),
+//! `MCP_UVCC_BENCH_DIR` where it is built (default: Cargo's target tmp dir). At
 //! the end it prints a Markdown table of medians and ratios to `rm -rf`, and
 //! the peak heap of a sweep of a 10,000- and a 100,000-file tree. Under
 //! `cargo test` it runs each case once on a small fixture, as a smoke test.
@@ -38,7 +38,7 @@ impl FreshCache {
     fn new(spec: &FixtureSpec) -> FreshCache {
         use std::sync::atomic::{AtomicU32, Ordering};
         static NEXT: AtomicU32 = AtomicU32::new(0);
-        let base = std::env::var_os("UVCC_BENCH_DIR")
+        let base = std::env::var_os("MCP_UVCC_BENCH_DIR")
             .map_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")), PathBuf::from);
         let dir = base.join(format!(
             "bench-{}-{}",
@@ -203,8 +203,8 @@ fn main() {
     let defaults = FixtureSpec::default();
     let spec = if benchmarking {
         FixtureSpec {
-            venvs: env_or("UVCC_BENCH_VENVS", defaults.venvs),
-            files_per_venv: env_or("UVCC_BENCH_FILES", defaults.files_per_venv),
+            venvs: env_or("MCP_UVCC_BENCH_VENVS", defaults.venvs),
+            files_per_venv: env_or("MCP_UVCC_BENCH_FILES", defaults.files_per_venv),
             ..defaults
         }
     } else {

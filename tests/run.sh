@@ -45,8 +45,8 @@
 #             they install the source tree's addon).
 # engines     The in-engine stages on every engine listed in
 #             ../shared/godot/engines.tsv (Linux natively, Windows under Wine
-#             with the cross-built DLL; $GODOT or $GODOT_WINDOWS replace that
-#             OS's list), one SKIPPED line for each engine that is not there:
+#             with the cross-built DLL; $MCP_UVCC_ENGINES names another table),
+#             one SKIPPED line for each engine that is not there:
 #             the suite (tests/engine/godot_suite.sh), our addon next to a
 #             godot-ai-shaped project (tests/engine/godot_ai_coexistence.sh), and on
 #             a Linux editor the editor stages (tests/engine/godot_editor_linux.sh), the
@@ -132,9 +132,9 @@ stage_lint() {
 # the suite on the first Linux engine.
 stage_suite() {
     local engine
-    engine="$(source tests/engine/godot_engines.sh && engine_for linux)" || return 0
+    engine="$(source tests/engine/godot_engines.sh && pick_engine linux any "the quick suite")" || return 0
     scripts/build-addon.sh --no-demo
-    GODOT="$engine" tests/engine/godot_suite.sh linux
+    tests/engine/godot_suite.sh "$engine"
 }
 
 stage_cargo() {
@@ -233,31 +233,29 @@ stage_archive() {
     installed="$(mktemp -d)"
     cleanup+=("$installed")
     python3 tests/archive/check_archive.py "$archive" "$(scripts/version.sh)" --install "$installed"
-    export ADDON_SOURCE="$installed/addons/mcp_uv_cache_cleanup"
+    export MCP_UVCC_ADDON_SOURCE="$installed/addons/mcp_uv_cache_cleanup"
     echo "== in-engine stages install the release archive $archive, as Godot 4.3's asset installer placed it"
 }
 
-# The in-engine stages, on every engine of ../shared/godot/engines.tsv
-# (engine_rows prints one SKIPPED line for each that is missing).
+# The in-engine stages, on every engine of the engine table (engine_rows
+# prints one SKIPPED line for each that is missing), each given the engine.
 stage_engines() {
-    local engines row path version kind os engine_var
+    local engines row path version kind os
     mapfile -t engines < <(source tests/engine/godot_engines.sh && engine_rows)
     for row in "${engines[@]}"; do
         IFS=$'\t' read -r path version kind os <<< "$row"
         echo "== in-engine: Godot $version $kind ($os): $path"
-        engine_var=GODOT
-        [[ "$os" == windows ]] && engine_var=GODOT_WINDOWS
-        env "$engine_var=$path" tests/engine/godot_suite.sh "$os"
-        env "$engine_var=$path" tests/engine/godot_ai_coexistence.sh "$os"
+        tests/engine/godot_suite.sh "$path"
+        tests/engine/godot_ai_coexistence.sh "$path"
         if [[ "$kind" == editor && "$os" == linux ]]; then
-            GODOT_EDITOR="$path" tests/engine/godot_editor_linux.sh
-            GODOT_EDITOR="$path" tests/engine/godot_ai_editor.sh
-            GODOT_EDITOR="$path" tests/engine/godot_export.sh
+            tests/engine/godot_editor_linux.sh "$path"
+            tests/engine/godot_ai_editor.sh "$path"
+            tests/engine/godot_export.sh "$path"
         elif [[ "$kind" == editor ]]; then
             # Under Wine this editor has run the suite and the coexistence
             # stages above, as a template does; then the editor plugin on
             # uv's real Windows caches, alone and beside godot-ai.
-            GODOT_EDITOR_WINDOWS="$path" tests/engine/godot_editor_windows.sh
+            tests/engine/godot_editor_windows.sh "$path"
         fi
     done
 }
@@ -297,14 +295,20 @@ for stage in "${selected[@]}"; do
     fi
 done
 # In the order of STAGES, whatever the order named: a later stage may use an
-# earlier one's work (engines install the archive's addon).
+# earlier one's work (engines install the archive's addon). Each stage's
+# time is printed after it, and all of them at the end.
+times=()
 for stage in "${STAGES[@]}" suite; do
     if [[ " ${selected[*]} " == *" $stage "* ]]; then
         echo "== stage $stage ($(df -h --output=avail . | tail -n 1 | tr -d ' ') free on this disk)"
+        started=$SECONDS
         "stage_$stage"
         if "$drop_builds"; then
             # shellcheck disable=SC2046 # the globs are meant to expand here
             rm -rf $(builds_done_after "$stage")
         fi
+        times+=("$stage $((SECONDS - started)) s")
+        echo "== stage $stage took $((SECONDS - started)) s"
     fi
 done
+echo "== run.sh passed in $SECONDS s: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g')"

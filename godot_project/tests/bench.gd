@@ -15,15 +15,15 @@ const GdSweep := preload(
 	"res://addons/mcp_uv_cache_cleanup/integrations/godot_ai/uv_cache_cleanup.gd"
 )
 ## Where the caches are generated: user:// (on the disk), or the directory in
-## the environment variable UVCC_BENCH_DIR (e.g. /dev/shm, to measure the
+## the environment variable MCP_UVCC_BENCH_DIR (e.g. /dev/shm, to measure the
 ## sweeps rather than the disk's journal), as for `cargo bench`.
-const SCRATCH_VAR := "UVCC_BENCH_DIR"
+const SCRATCH_VAR := "MCP_UVCC_BENCH_DIR"
 const USER_SCRATCH := "user://uv_cache_cleanup_bench"
 ## The native McpUvCacheCleanup, by name, as test_case.gd's `cleanup` (why
 ## there).
 const CLEANUP_CLASS := &"McpUvCacheCleanup"
 ## The fixture's size: these defaults, or the environment variables
-## UVCC_BENCH_VENVS, UVCC_BENCH_FILES (per venv) and UVCC_BENCH_ROUNDS (Wine
+## MCP_UVCC_BENCH_VENVS, MCP_UVCC_BENCH_FILES (per venv) and MCP_UVCC_BENCH_ROUNDS (Wine
 ## creates files about a thousand times slower than Linux: use a small cache
 ## there).
 const DEFAULT_VENVS := 10
@@ -38,9 +38,9 @@ var cleanup: Object = (
 var _passed := 0
 var _failed := 0
 var _scratch := USER_SCRATCH
-var _venvs := _setting("UVCC_BENCH_VENVS", DEFAULT_VENVS)
-var _files_per_venv := _setting("UVCC_BENCH_FILES", DEFAULT_FILES_PER_VENV)
-var _rounds := _setting("UVCC_BENCH_ROUNDS", DEFAULT_ROUNDS)
+var _venvs := _setting("MCP_UVCC_BENCH_VENVS", DEFAULT_VENVS)
+var _files_per_venv := _setting("MCP_UVCC_BENCH_FILES", DEFAULT_FILES_PER_VENV)
+var _rounds := _setting("MCP_UVCC_BENCH_ROUNDS", DEFAULT_ROUNDS)
 
 
 func _ready() -> void:

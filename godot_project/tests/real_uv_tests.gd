@@ -5,14 +5,14 @@ extends "res://tests/test_case.gd"
 ##
 ##     suite.tscn -- --case=res://tests/real_uv_tests.gd
 ##
-## with REAL_UV_BUILDS_ROOT (the builds-v0 of a private uv cache where builds
-## have run for longer than the hook's min_age_sec) and REAL_UV_KILLED (the
+## with MCP_UVCC_REAL_UV_BUILDS_ROOT (the builds-v0 of a private uv cache where builds
+## have run for longer than the hook's min_age_sec) and MCP_UVCC_REAL_UV_KILLED (the
 ## names, comma-separated, of the dirs a uv killed mid-build left there).
 ## Every entry point must sweep the killed uv's dirs and leave the running
 ## builds' dirs exactly as they are; the script then checks that every build
 ## succeeded.
 ##
-## With REAL_UV_BETWEEN_ROOT instead: a cache where uv builds a package
+## With MCP_UVCC_REAL_UV_BETWEEN_ROOT instead: a cache where uv builds a package
 ## between two of its steps (its build venv made, a build requirement being
 ## built, so no process names that venv): a sweep at min_age_sec 0 must leave
 ## every dir there, as uv's shard lock shows the build is on.
@@ -24,11 +24,11 @@ const GodotAiDropIn := preload(
 
 
 func test_every_entry_point_spares_running_builds_and_sweeps_a_killed_one() -> void:
-	var root := OS.get_environment("REAL_UV_BUILDS_ROOT")
+	var root := OS.get_environment("MCP_UVCC_REAL_UV_BUILDS_ROOT")
 	if root.is_empty():
 		skip("run by tests/real_uv/real_uv.sh, with the real uv building")
 		return
-	var killed := OS.get_environment("REAL_UV_KILLED").split(",", false)
+	var killed := OS.get_environment("MCP_UVCC_REAL_UV_KILLED").split(",", false)
 	var before := FsUtil.names_in(root)
 	var running: PackedStringArray = []
 	for name in before:
@@ -61,7 +61,7 @@ func test_every_entry_point_spares_running_builds_and_sweeps_a_killed_one() -> v
 
 
 func test_a_build_between_its_steps_is_spared_at_any_age() -> void:
-	var root := OS.get_environment("REAL_UV_BETWEEN_ROOT")
+	var root := OS.get_environment("MCP_UVCC_REAL_UV_BETWEEN_ROOT")
 	if root.is_empty():
 		skip("run by tests/real_uv/real_uv.sh, with a build between its steps")
 		return

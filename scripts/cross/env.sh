@@ -36,15 +36,20 @@ zig_dir() {
     python3 -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))'
 }
 
-# Runs Debian's cargo (or, with ZIGBUILD=1, cargo-zigbuild driving it) for
-# TARGET with its own std: debian_cargo SUBCOMMAND TARGET ARGS..., in
+# Runs Debian's cargo (or, with --zigbuild, cargo-zigbuild driving it) for
+# TARGET with its own std: debian_cargo [--zigbuild] SUBCOMMAND TARGET ARGS..., in
 # CROSS_TARGET_DIR (windows_cargo sets it to another). Only this subshell points at Debian's Rust; rustup's stays
 # first on PATH for everything else. Variables set before the call (a linker,
 # SDKROOT) reach cargo.
 debian_cargo() {
-    local subcommand="$1" target="$2" driver=(/usr/bin/cargo)
+    local driver=(/usr/bin/cargo) zigbuild=false
+    if [[ "$1" == --zigbuild ]]; then
+        zigbuild=true
+        shift
+    fi
+    local subcommand="$1" target="$2"
     shift 2
-    if [[ "${ZIGBUILD:-0}" == 1 ]]; then
+    if "$zigbuild"; then
         driver=("$(command -v cargo-zigbuild)")
         [[ "$subcommand" == build ]] && subcommand=zigbuild
     fi
@@ -66,11 +71,11 @@ cross_build() {
             # the build scripts and proc macros they share are rebuilt at
             # every switch.
             os=linux
-            ZIGBUILD=1 debian_cargo build "$target.$GLIBC_FLOOR" --release --lib "$@" >&2 || return
+            debian_cargo --zigbuild build "$target.$GLIBC_FLOOR" --release --lib "$@" >&2 || return
             ;;
         aarch64-pc-windows-gnullvm)
             os=windows
-            ZIG="$(zig_dir)/zig" CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_LINKER="$PWD/scripts/cross/zig-def-linker" \
+            MCP_UVCC_ZIG="$(zig_dir)/zig" CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_LINKER="$PWD/scripts/cross/zig-def-linker" \
                 debian_cargo build "$target" --release --lib "$@" >&2 || return
             ;;
         x86_64-apple-darwin | aarch64-apple-darwin)

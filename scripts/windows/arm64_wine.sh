@@ -56,11 +56,11 @@ arm64_wine_root() {
 }
 
 # make_wine_prefix (scripts/windows/env.sh) for the arm64 Wine: points
-# WINE_LOADER (exported, for scripts/windows/arm64-wine-runner) at it, then
+# MCP_UVCC_WINE_LOADER (exported, for scripts/windows/arm64-wine-runner) at it, then
 # makes the prefix at DIR with the Windows arm64 C compiler CC.
 #   make_arm64_wine_prefix DIR CC...
 make_arm64_wine_prefix() {
-    WINE_LOADER="$(arm64_wine_root)/usr/lib/wine/wine64" || return
-    export WINE_LOADER
+    MCP_UVCC_WINE_LOADER="$(arm64_wine_root)/usr/lib/wine/wine64" || return
+    export MCP_UVCC_WINE_LOADER
     make_wine_prefix "$@"
 }

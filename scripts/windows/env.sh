@@ -31,9 +31,9 @@ require_windows_toolchain() {
 # The Wine loader every Wine call here goes through: the host's x86_64 one,
 # or the arm64 one scripts/windows/arm64_wine.sh unpacks (its wineserver
 # script sits beside it in both).
-WINE_LOADER="${WINE_LOADER:-/usr/lib/wine/wine64}"
+MCP_UVCC_WINE_LOADER="${MCP_UVCC_WINE_LOADER:-/usr/lib/wine/wine64}"
 
-# Creates a throwaway Wine prefix at DIR for WINE_LOADER and exports what
+# Creates a throwaway Wine prefix at DIR for MCP_UVCC_WINE_LOADER and exports what
 # every Wine run here needs: no debug noise, no Mono or Gecko install
 # prompts, and our bcryptprimitives shim before any builtin (Wine 8 lacks
 # the DLL that Rust's std imports for random bytes, on x86_64 and arm64;
@@ -47,7 +47,7 @@ make_wine_prefix() {
     ((${#cc[@]})) || cc=(x86_64-w64-mingw32-gcc)
     export WINEDEBUG=-all
     export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
-    "$WINE_LOADER" wineboot --init > /dev/null 2>&1
+    "$MCP_UVCC_WINE_LOADER" wineboot --init > /dev/null 2>&1
     wine_cleanup
     "${cc[@]}" -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
         tests/cross/windows/bcryptprimitives_shim.c -ladvapi32
@@ -57,7 +57,7 @@ make_wine_prefix() {
 # a few seconds and holds the prefix open). No-op without a prefix.
 wine_cleanup() {
     [[ -n "${WINEPREFIX:-}" ]] || return 0
-    "$(dirname "$WINE_LOADER")/wineserver" -w 2> /dev/null || true
+    "$(dirname "$MCP_UVCC_WINE_LOADER")/wineserver" -w 2> /dev/null || true
 }
 
 # The Windows path of a Linux path, through Wine's Z: drive.

@@ -19,5 +19,5 @@ export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch
 # those tests are marked cfg_attr(under_qemu, ignore).
 export RUSTFLAGS="--cfg under_qemu"
 echo "== Rust tests for aarch64-unknown-linux-gnu under $(qemu-aarch64 --version | head -n 1)"
-ZIGBUILD=1 debian_cargo test "aarch64-unknown-linux-gnu.$GLIBC_FLOOR" --profile emulated-test \
+debian_cargo --zigbuild test "aarch64-unknown-linux-gnu.$GLIBC_FLOOR" --profile emulated-test \
     --no-fail-fast --lib --tests

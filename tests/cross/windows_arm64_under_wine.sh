@@ -33,15 +33,15 @@ for dll in "${dlls[@]}"; do
     [[ -f "$dll" ]] || scripts/build-libraries.sh windows-arm64
 done
 
-export ZIG
-ZIG="$(zig_dir)/zig"
-zig_cc=("$ZIG" cc -target aarch64-windows-gnu)
+export MCP_UVCC_ZIG
+MCP_UVCC_ZIG="$(zig_dir)/zig"
+zig_cc=("$MCP_UVCC_ZIG" cc -target aarch64-windows-gnu)
 scratch="$(mktemp -d)"
 trap 'wine_cleanup; rm -rf "$scratch"' EXIT
 
 echo "== arm64 Wine prefix"
 make_arm64_wine_prefix "$scratch/prefix" "${zig_cc[@]}"
-echo "== $("$WINE_LOADER" --version) (arm64, under $(qemu-aarch64 --version | head -n 1))"
+echo "== $("$MCP_UVCC_WINE_LOADER" --version) (arm64, under $(qemu-aarch64 --version | head -n 1))"
 
 echo "== the shipped arm64 DLLs, loaded as Godot loads them"
 "${zig_cc[@]}" -municode -O2 -Wall -Wextra -Werror -o "$scratch/load_library.exe" tests/cross/windows/load_library.c
@@ -52,7 +52,7 @@ for dll in "${dlls[@]}"; do
         # gdext prints a line when it initialises, and the panic it must
         # catch with the empty interface (without a backtrace).
         [[ "$interface" == nothing ]] && echo "(an empty interface: the panic line below is expected)"
-        RUST_BACKTRACE=0 "$WINE_LOADER" "$scratch/load_library.exe" "C:\\$(basename "$dll")" \
+        RUST_BACKTRACE=0 "$MCP_UVCC_WINE_LOADER" "$scratch/load_library.exe" "C:\\$(basename "$dll")" \
             gdext_rust_init "$interface"
     done
 done

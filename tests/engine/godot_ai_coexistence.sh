@@ -2,7 +2,7 @@
 # Our addon next to godot-ai, in a real engine (issue: installing the addon
 # must never break godot-ai, and adopting the native sweep is one file).
 #
-#   tests/engine/godot_ai_coexistence.sh linux|windows
+#   tests/engine/godot_ai_coexistence.sh [ENGINE]   (as tests/engine/godot_suite.sh)
 #
 # Builds a project from tests/engine/godot_ai_project/ (godot-ai's layout: its real
 # utils/uv_cache_cleanup.gd from ../shared/godot-ai, which declares
@@ -23,11 +23,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-platform="${1:?usage: tests/engine/godot_ai_coexistence.sh linux|windows}"
-engine="$(engine_for "$platform")" || exit 0
-GODOT_AI="${GODOT_AI:-../shared/godot-ai/addons/godot_ai}"
-if [[ ! -f "$GODOT_AI/utils/uv_cache_cleanup.gd" ]]; then
-    echo "SKIPPED: godot-ai coexistence on $platform (no godot-ai plugin at $GODOT_AI)"
+engine="$(pick_engine "${1:-linux}" any "godot-ai coexistence")" || exit 0
+platform="$(engine_os "$engine")"
+if [[ ! -f "$MCP_UVCC_GODOT_AI/utils/uv_cache_cleanup.gd" ]]; then
+    echo "SKIPPED: godot-ai coexistence on $platform (no godot-ai plugin at $MCP_UVCC_GODOT_AI)"
     exit 0
 fi
 echo "godot_ai_coexistence: $platform engine $engine"
@@ -39,26 +38,26 @@ cp -R tests/engine/godot_ai_project "$project"
 # godot-ai's own sweeper, unmodified; the two scripts that preload it are
 # stand-ins, as the real ones extend EditorPlugin, which templates lack (the
 # real plugin runs in tests/engine/godot_ai_editor.sh).
-cp "$GODOT_AI/utils/uv_cache_cleanup.gd" "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
-cp godot_project/tests/{suite.gd,suite.tscn,test_case.gd,fs_util.gd} "$project/tests/"
+cp "$MCP_UVCC_GODOT_AI/utils/uv_cache_cleanup.gd" "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
+copy_test_harness "$project"
 prepare_project "$project"
 [[ "$platform" == windows ]] && make_wine_prefix "$scratch/prefix"
 
 STAND_ASIDE_LINE="$(rust_line STAND_ASIDE_LINE rust/script_conflict.rs)"
 
-# Runs one stage and checks its log; $2 is how many stand-aside lines it must show.
+# Runs one stage and checks its log; $2 is how many stand-aside lines it must
+# show (each one a warning the log judge is told of).
 run_stage() {
-    local stage="$1" want_lines="$2" log="$scratch/$1.log"
+    local stage="$1" want_lines="$2" log="$scratch/$1.log" options=()
     echo "== stage $stage"
-    run_and_judge "godot_ai_coexistence: stage $stage" "$platform" "$engine" "$project" \
-        res://tests/suite.tscn "$log" --case=res://tests/coexistence_tests.gd "--stage=$stage"
+    ((want_lines == 0)) || options=(--allow-warning "$STAND_ASIDE_LINE")
+    judged "godot_ai_coexistence: stage $stage" "$log" "${options[@]}" -- run_scene "$engine" "$log" "$project" \
+        res://tests/suite.tscn --case=res://tests/coexistence_tests.gd "--stage=$stage"
     expect_line_count "$log" "$STAND_ASIDE_LINE" "$want_lines" "godot_ai_coexistence: stage $stage"
 }
 
-JUDGE_ARGS=(--allow-warning "$STAND_ASIDE_LINE")
 run_stage conflict 1
-JUDGE_ARGS=()
-cp "$ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
+cp "$MCP_UVCC_ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
     "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 run_stage adopted 0
 : > "$project/.godot/extension_list.cfg"

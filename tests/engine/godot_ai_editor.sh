@@ -3,9 +3,9 @@
 # enabled, in a real Godot editor: three stages, each a fresh editor start
 # (tests/engine/godot_ai_editor/godot_ai_editor_tests.gd says what each checks).
 #
-#   tests/engine/godot_ai_editor.sh     $GODOT_EDITOR, else the editor of
-#                                ../shared/godot/engines.tsv; $GODOT_AI, else
-#                                ../shared/godot-ai/addons/godot_ai
+#   tests/engine/godot_ai_editor.sh [EDITOR]   a Linux editor binary, else the
+#       first Linux editor of the engine table (tests/engine/godot_engines.sh);
+#       godot-ai from $MCP_UVCC_GODOT_AI, else ../shared/godot-ai/addons/godot_ai
 #
 # 1. installed: godot-ai as it ships. Its scripts compile, its plugin enters
 #    the tree, our stand-aside line appears exactly once, and our own editor
@@ -38,15 +38,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-GODOT_AI="${GODOT_AI:-../shared/godot-ai/addons/godot_ai}"
 SERVER_VERSION=2.4.2
-editor="$(editor_engine)" || exit 0
-if [[ ! -f "$GODOT_AI/plugin.gd" ]]; then
-    echo "SKIPPED: godot-ai editor stages (no godot-ai plugin at $GODOT_AI)"
+editor="$(pick_engine "${1:-linux}" editor "the godot-ai editor stages")" || exit 0
+if [[ ! -f "$MCP_UVCC_GODOT_AI/plugin.gd" ]]; then
+    echo "SKIPPED: godot-ai editor stages (no godot-ai plugin at $MCP_UVCC_GODOT_AI)"
     exit 0
 fi
 version="$(engine_version "$editor")"
-echo "godot_ai_editor: editor $editor (Godot $version), godot-ai $GODOT_AI"
+echo "godot_ai_editor: editor $editor (Godot $version), godot-ai $MCP_UVCC_GODOT_AI"
 
 # godot-ai 2.4.2's scripts that need Godot 4.5 (see above), under addons/godot_ai/.
 GODOT_AI_4_5_SCRIPTS=(dispatcher.gd plugin.gd handlers/batch_handler.gd handlers/editor_handler.gd
@@ -88,21 +87,19 @@ stop_leftover_servers
 isolate_editor_home "$scratch/home"
 
 project="$scratch/project"
-mkdir -p "$project/addons" "$project/tests"
+mkdir -p "$project/addons"
 printf 'config_version=5\n\n[application]\n\nconfig/name="godot-ai next to McpUvCacheCleanup"\n' \
     > "$project/project.godot"
-cp -R "$GODOT_AI" "$project/addons/godot_ai"
+cp -R "$MCP_UVCC_GODOT_AI" "$project/addons/godot_ai"
 chmod -R u+w "$project/addons/godot_ai"
-cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
-cp godot_project/tests/{suite.gd,test_case.gd,fs_util.gd} tests/engine/godot_ai_editor/godot_ai_editor_tests.gd \
-    "$project/tests/"
-cp -R godot_project/tests/editor_runner "$project/tests/"
+cp -R "$MCP_UVCC_ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
+copy_test_harness "$project" tests/engine/godot_ai_editor/godot_ai_editor_tests.gd
 
 STAND_ASIDE_LINE="$(rust_line STAND_ASIDE_LINE rust/script_conflict.rs)"
 
 # First the editor discovers everything (an import, with no plugin enabled).
-JUDGE_ARGS=(--no-summary --allow-warning "$STAND_ASIDE_LINE" "${foreign_args[@]}")
-run_editor_and_judge "godot_ai_editor: the import" "$editor" "$project" "$scratch/import.log" --import > /dev/null
+judged "godot_ai_editor: the import" "$scratch/import.log" --no-summary --allow-warning "$STAND_ASIDE_LINE" \
+    "${foreign_args[@]}" -- run_editor "$editor" "$scratch/import.log" "$project" --import > /dev/null
 if ((${#foreign_args[@]})); then
     # The allowance is what accepts that log: without it, it is rejected.
     python3 tests/engine/godot_log.py "$scratch/import.log" --no-summary --allow-warning "$STAND_ASIDE_LINE" \
@@ -117,11 +114,11 @@ fi
 # Runs one stage and judges its log; $2 is how many stand-aside lines it must show.
 run_stage() {
     local stage="$1" want_lines="$2" log="$scratch/$1.log"
+    local options=(--leaks-of res://addons/godot_ai/ "${foreign_args[@]}")
     echo "== stage $stage"
-    JUDGE_ARGS=(--leaks-of res://addons/godot_ai/ "${foreign_args[@]}")
-    ((want_lines == 0)) || JUDGE_ARGS+=(--allow-warning "$STAND_ASIDE_LINE")
-    GODOT_EDITOR_FLAGS=--verbose run_editor_and_judge "godot_ai_editor: stage $stage" "$editor" "$project" "$log" \
-        --editor --case=res://tests/godot_ai_editor_tests.gd "--stage=$stage" "${stage_args[@]}"
+    ((want_lines == 0)) || options+=(--allow-warning "$STAND_ASIDE_LINE")
+    judged "godot_ai_editor: stage $stage" "$log" "${options[@]}" -- run_editor "$editor" "$log" "$project" \
+        --editor --verbose -- --case=res://tests/godot_ai_editor_tests.gd "--stage=$stage" "${stage_args[@]}"
     expect_line_count "$log" "$STAND_ASIDE_LINE" "$want_lines" "godot_ai_editor: stage $stage"
     if pgrep -f "$(realpath "$venv")/bin/godot-ai" > /dev/null; then
         echo "godot_ai_editor: stage $stage left godot-ai's server running" >&2
@@ -135,7 +132,7 @@ run_stage installed 1
 # native path sweeps.
 expect_line_count "$scratch/installed.log" "sweeping natively through McpUvCacheSweep" 1 \
     "godot_ai_editor: stage installed"
-cp "$ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
+cp "$MCP_UVCC_ADDON_SOURCE/integrations/godot_ai/uv_cache_cleanup.gd" \
     "$project/addons/godot_ai/utils/uv_cache_cleanup.gd"
 run_stage adopted 0
 if [[ "$godot_ai_plugin" == enabled ]]; then

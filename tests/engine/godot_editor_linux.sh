@@ -2,8 +2,8 @@
 # The addon in a real Godot editor, set up by the editor itself (no file of
 # ours stands in for it on this path).
 #
-#   tests/engine/godot_editor_linux.sh        $GODOT_EDITOR, else the editor of
-#                                ../shared/godot/engines.tsv
+#   tests/engine/godot_editor_linux.sh [EDITOR]   a Linux editor binary, else the
+#       first Linux editor of the engine table (tests/engine/godot_engines.sh)
 #
 # 1. discover: a fresh copy of godot_project/ (no .godot/) with the addon,
 #    imported headless (--import). The editor discovers the .gdextension and
@@ -49,7 +49,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-editor="$(editor_engine)" || exit 0
+editor="$(pick_engine "${1:-linux}" editor "the editor stages")" || exit 0
 version="$(engine_version "$editor")"
 echo "godot_editor: editor $editor (Godot $version)"
 
@@ -67,8 +67,8 @@ fi
 
 echo "== stage discover"
 fresh_editor_project "$project"
-JUDGE_ARGS=(--no-summary)
-run_editor_and_judge "godot_editor: stage discover" "$editor" "$project" "$scratch/discover.log" --import
+judged "godot_editor: stage discover" "$scratch/discover.log" --no-summary -- \
+    run_editor "$editor" "$scratch/discover.log" "$project" --import
 expect_line_count "$scratch/discover.log" "$FIRST_IMPORT_LINE" "$first_import_lines" "godot_editor: stage discover"
 grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
     "$project/.godot/extension_list.cfg" ||
@@ -81,27 +81,27 @@ echo "== stage discover-quit: --editor --quit, the older CI import step"
 quit_project="$scratch/quit-project"
 fresh_editor_project "$quit_project"
 status=0
-GODOT_EDITOR_FLAGS="${GODOT_EDITOR_FLAGS:-} --quit" \
-    run_editor "$editor" "$quit_project" "$scratch/discover-quit.log" --editor || status=$?
+run_editor "$editor" "$scratch/discover-quit.log" "$quit_project" --editor --quit || status=$?
 quit_lines="$first_import_lines"
+quit_options=(--no-summary)
 quit_result="--editor --quit discovered the extension, no crash"
 if ! grep -qx 'res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension' \
     "$quit_project/.godot/extension_list.cfg" 2> /dev/null; then
     # Godot 4.3 quits before its first scan ends, with or without the addon
     # (measured on godot_project/ alone): it discovers no extension at all.
-    JUDGE_ARGS=(--no-summary --allow-warning "Scan thread aborted")
+    quit_options+=(--allow-warning "Scan thread aborted")
     quit_lines=0
     quit_result="Godot $version's --editor --quit ends before its first scan (Scan thread aborted) and discovers"
     quit_result+=" no extension, so it shows only a clean exit"
 fi
-judge_run "godot_editor: stage discover-quit" "$scratch/discover-quit.log" "$status"
+judge_log "godot_editor: stage discover-quit" "$scratch/discover-quit.log" "$status" "${quit_options[@]}"
 expect_line_count "$scratch/discover-quit.log" "$FIRST_IMPORT_LINE" "$quit_lines" "godot_editor: stage discover-quit"
 echo "godot_editor: stage discover-quit passed: $quit_result"
 
 echo "== control: a C extension with one class, first import"
 control="$scratch/control"
 fresh_control_project "$control"
-run_editor "$editor" "$control" "$scratch/control.log" --import > /dev/null || true
+run_editor "$editor" "$scratch/control.log" "$control" --import > /dev/null || true
 if grep -q 'Program crashed with signal 11' "$scratch/control.log"; then
     if ((first_import_lines == 0)); then
         echo "godot_editor: control crashed at exit in Godot $version, measured without that crash" \
@@ -117,8 +117,7 @@ fi
 
 echo "== stage editor"
 enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
-JUDGE_ARGS=()
-run_editor_and_judge "godot_editor: stage editor" "$editor" "$project" "$scratch/editor.log" --editor
+judged "godot_editor: stage editor" "$scratch/editor.log" -- run_editor "$editor" "$scratch/editor.log" "$project" --editor
 expect_line_count "$scratch/editor.log" "$FIRST_IMPORT_LINE" 0 "godot_editor: stage editor"
 echo "godot_editor: stage editor passed, log clean"
 
@@ -136,9 +135,8 @@ PY
 # may quit before it saves the last change (seen: the plugin enabled at the
 # next start): this stage sets the plugins itself.
 enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
-JUDGE_ARGS=(--no-summary)
-run_editor_and_judge "godot_editor: stage quit-mid-sweep" "$editor" "$project" "$scratch/quit.log" --editor \
-    "--quit-mid-sweep=$cache"
+judged "godot_editor: stage quit-mid-sweep" "$scratch/quit.log" --no-summary -- \
+    run_editor "$editor" "$scratch/quit.log" "$project" --editor -- "--quit-mid-sweep=$cache"
 expect_line_count "$scratch/quit.log" "quit-mid-sweep: the plugin is sweeping: true; quitting" 1 \
     "godot_editor: stage quit-mid-sweep"
 ended="$(grep -c -e 'the last sweep did not end within 0 ms' -e 'plugin: start sweep: ' "$scratch/quit.log" || true)"
@@ -154,14 +152,14 @@ addon_only_project "$nolib"
 # As on a platform we do not ship: the .gdextension names no Linux library.
 sed -i '/^linux\./d' "$nolib/addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension"
 # Godot's own lines about that, printed while it loads extensions, not per frame.
-JUDGE_ARGS=(--no-summary --allow-error "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension")
-run_editor_and_judge "godot_editor: stage no-library, import" "$editor" "$nolib" "$scratch/no-library-import.log" \
-    --import > /dev/null
+judged "godot_editor: stage no-library, import" "$scratch/no-library-import.log" --no-summary \
+    --allow-error "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension" -- \
+    run_editor "$editor" "$scratch/no-library-import.log" "$nolib" --import > /dev/null
 enable_editor_plugin "$nolib" res://addons/mcp_uv_cache_cleanup/plugin.cfg
 # 300 frames of the editor with the plugin enabled: one line from it, and no
 # error that repeats (a per-frame error would show hundreds of times).
-GODOT_EDITOR_FLAGS="--quit-after 300" run_editor_and_judge "godot_editor: stage no-library" "$editor" "$nolib" \
-    "$scratch/no-library.log" --editor
+judged "godot_editor: stage no-library" "$scratch/no-library.log" -- \
+    run_editor "$editor" "$scratch/no-library.log" "$nolib" --editor --quit-after 300
 expect_line_count "$scratch/no-library.log" "McpUvCacheCleanup plugin: no native library for this platform" 1 \
     "godot_editor: stage no-library"
 godot_errors="$(grep -c '^ERROR: .*mcp_uv_cache_cleanup.gdextension' "$scratch/no-library.log" || true)"
@@ -194,16 +192,15 @@ else
     # looks at each dir and its direct entries.
     find "$home_cache/builds-v0" "$env_cache/builds-v0" -mindepth 1 -maxdepth 2 -exec touch -h -d '1 hour ago' {} +
     echo "godot_editor: killed uvs left ${home_left[*]} in ~/.cache/uv and ${env_left[*]} in UV_CACHE_DIR"
-    JUDGE_ARGS=(--no-summary)
-    run_editor_and_judge "godot_editor: stage own-caches, import" "$editor" "$own_project" \
-        "$scratch/own-import.log" --import > /dev/null
+    judged "godot_editor: stage own-caches, import" "$scratch/own-import.log" --no-summary -- \
+        run_editor "$editor" "$scratch/own-import.log" "$own_project" --import > /dev/null
     enable_editor_plugin "$own_project" res://addons/mcp_uv_cache_cleanup/plugin.cfg
     status=0
     (
         export HOME="$own/home" UV_CACHE_DIR="$env_cache"
         unset XDG_CACHE_HOME
-        GODOT_EDITOR_FLAGS="--quit-after 600" run_editor_and_judge "godot_editor: stage own-caches" "$editor" \
-            "$own_project" "$scratch/own.log" --editor
+        judged "godot_editor: stage own-caches" "$scratch/own.log" -- \
+            run_editor "$editor" "$scratch/own.log" "$own_project" --editor --quit-after 600
     ) || status=$?
     kill "$in_use_pid" 2> /dev/null || true
     ((status == 0)) || exit "$status"

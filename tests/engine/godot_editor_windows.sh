@@ -2,8 +2,8 @@
 # The addon's editor plugin in the Windows editor, under Wine, on uv's real
 # Windows caches.
 #
-#   tests/engine/godot_editor_windows.sh   $GODOT_EDITOR_WINDOWS, else the
-#                                   Windows editor of ../shared/godot/engines.tsv
+#   tests/engine/godot_editor_windows.sh [EDITOR]   a Windows editor .exe, else
+#       the first Windows editor of the engine table (tests/engine/godot_engines.sh)
 #
 # A fresh copy of godot_project/ with the addon (its Windows DLLs) in a
 # throwaway Wine prefix: imported by the editor itself (the first import
@@ -21,20 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-editor="${GODOT_EDITOR_WINDOWS:-}"
-if [[ -z "$editor" ]]; then
-    while IFS=$'\t' read -r path _ kind os; do
-        if [[ "$kind" == editor && "$os" == windows ]]; then
-            editor="$path"
-            break
-        fi
-    done < <(engine_rows 2> /dev/null)
-fi
-if [[ -z "$editor" || ! -f "$editor" ]]; then
-    echo "SKIPPED: the editor plugin in the Windows editor (no Windows editor, Wine or DLL: engines.tsv, GODOT_EDITOR_WINDOWS)"
-    exit 0
-fi
-editor="$(realpath "$editor")"
+editor="$(pick_engine "${1:-windows}" editor "the editor plugin in the Windows editor")" || exit 0
 echo "godot_editor_windows: editor $editor"
 
 scratch="$(mktemp -d)"
@@ -45,15 +32,14 @@ FIRST_IMPORT_LINE="$(rust_line FIRST_IMPORT_LINE rust/startup.rs)"
 
 echo "== stage import"
 fresh_editor_project "$project"
-JUDGE_ARGS=(--no-summary)
-run_editor_and_judge "godot_editor_windows: stage import" "$editor" "$project" "$scratch/import.log" --import
+judged "godot_editor_windows: stage import" "$scratch/import.log" --no-summary -- \
+    run_editor "$editor" "$scratch/import.log" "$project" --import
 expect_line_count "$scratch/import.log" "$FIRST_IMPORT_LINE" 1 "godot_editor_windows: stage import"
 
 echo "== stage plugin"
 enable_editor_plugin "$project" res://tests/editor_runner/plugin.cfg
-JUDGE_ARGS=()
-run_editor_and_judge "godot_editor_windows: stage plugin" "$editor" "$project" "$scratch/plugin.log" --editor \
-    --case=res://tests/windows_editor_plugin_tests.gd
+judged "godot_editor_windows: stage plugin" "$scratch/plugin.log" -- \
+    run_editor "$editor" "$scratch/plugin.log" "$project" --editor -- --case=res://tests/windows_editor_plugin_tests.gd
 if grep '^SKIP ' "$scratch/plugin.log" | grep -v -q 'godot-ai is not in this project'; then
     echo "godot_editor_windows: the plugin test skipped: $(grep '^SKIP ' "$scratch/plugin.log")" >&2
     exit 1
@@ -66,23 +52,21 @@ echo "godot_editor_windows: stage plugin passed"
 # McpUvCacheSweep. godot-ai leaks two of its scripts at exit (see
 # tests/engine/godot_ai_editor.sh): --verbose names them, and only leaks under
 # res://addons/godot_ai/ are accepted.
-GODOT_AI="${GODOT_AI:-../shared/godot-ai/addons/godot_ai}"
-if [[ ! -f "$GODOT_AI/plugin.gd" ]]; then
-    echo "SKIPPED: the Windows editor beside godot-ai (no godot-ai plugin at $GODOT_AI)"
+if [[ ! -f "$MCP_UVCC_GODOT_AI/plugin.gd" ]]; then
+    echo "SKIPPED: the Windows editor beside godot-ai (no godot-ai plugin at $MCP_UVCC_GODOT_AI)"
     exit 0
 fi
 echo "== stage beside-godot-ai"
 STAND_ASIDE_LINE="$(rust_line STAND_ASIDE_LINE rust/script_conflict.rs)"
 beside="$scratch/beside"
 fresh_editor_project "$beside"
-cp -R "$GODOT_AI" "$beside/addons/godot_ai"
-JUDGE_ARGS=(--no-summary --allow-warning "$STAND_ASIDE_LINE")
-run_editor_and_judge "godot_editor_windows: beside godot-ai, import" "$editor" "$beside" "$scratch/beside-import.log" \
-    --import
+cp -R "$MCP_UVCC_GODOT_AI" "$beside/addons/godot_ai"
+judged "godot_editor_windows: beside godot-ai, import" "$scratch/beside-import.log" --no-summary \
+    --allow-warning "$STAND_ASIDE_LINE" -- run_editor "$editor" "$scratch/beside-import.log" "$beside" --import
 enable_editor_plugin "$beside" res://addons/godot_ai/plugin.cfg res://tests/editor_runner/plugin.cfg
-JUDGE_ARGS=(--allow-warning "$STAND_ASIDE_LINE" --leaks-of res://addons/godot_ai/)
-GODOT_EDITOR_FLAGS=--verbose run_editor_and_judge "godot_editor_windows: stage beside-godot-ai" "$editor" "$beside" \
-    "$scratch/beside.log" --editor --case=res://tests/windows_editor_plugin_tests.gd
+judged "godot_editor_windows: stage beside-godot-ai" "$scratch/beside.log" --allow-warning "$STAND_ASIDE_LINE" \
+    --leaks-of res://addons/godot_ai/ -- run_editor "$editor" "$scratch/beside.log" "$beside" --editor --verbose -- \
+    --case=res://tests/windows_editor_plugin_tests.gd
 expect_line_count "$scratch/beside.log" "$STAND_ASIDE_LINE" 1 "godot_editor_windows: stage beside-godot-ai"
 expect_line_count "$scratch/beside.log" "sweeping natively through McpUvCacheSweep" 1 \
     "godot_editor_windows: stage beside-godot-ai"

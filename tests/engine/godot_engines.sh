@@ -7,39 +7,32 @@
 source scripts/windows/env.sh
 source scripts/library_names.sh
 
-SHARED_GODOT="${SHARED_GODOT:-../shared/godot}"
+# The engine table: one engine a line, PATH<TAB>VERSION<TAB>KIND<TAB>OS
+# (KIND template or editor, OS linux or windows, PATH relative to the table),
+# after a header line. Another table (one engine of your own, say) replaces it.
+MCP_UVCC_ENGINES="${MCP_UVCC_ENGINES:-../shared/godot/engines.tsv}"
 # The addon every stage installs: the source tree's, or, when tests/run.sh
 # built the release archive, that archive unpacked (what users get).
-ADDON_SOURCE="${ADDON_SOURCE:-addons/mcp_uv_cache_cleanup}"
+MCP_UVCC_ADDON_SOURCE="${MCP_UVCC_ADDON_SOURCE:-addons/mcp_uv_cache_cleanup}"
 # A run that hangs (a sweep that never finishes) must not hang CI.
-ENGINE_TIMEOUT_SEC="${ENGINE_TIMEOUT_SEC:-900}"
+MCP_UVCC_ENGINE_TIMEOUT_SEC="${MCP_UVCC_ENGINE_TIMEOUT_SEC:-900}"
+# The real godot-ai plugin the coexistence and editor stages install.
+MCP_UVCC_GODOT_AI="${MCP_UVCC_GODOT_AI:-../shared/godot-ai/addons/godot_ai}"
 
-# Prints the engines to test on, one line each: PATH<TAB>VERSION<TAB>KIND<TAB>OS
-# (KIND is template or editor, OS linux or windows), read from
-# $SHARED_GODOT/engines.tsv, so an engine dropped there is picked up. GODOT
-# (Linux) or GODOT_WINDOWS, when set, replaces that OS's engines with the one
-# given. For every listed engine that is not there, or cannot run here, it
-# prints one SKIPPED line (to stderr) instead.
+# Prints the engines of the table that can run here, one line each:
+# PATH<TAB>VERSION<TAB>KIND<TAB>OS, PATH absolute. For every listed engine
+# that is not there, or cannot run here, it prints one SKIPPED line (to
+# stderr) instead.
 engine_rows() {
-    local table="$SHARED_GODOT/engines.tsv" path version kind os
-    if [[ -n "${GODOT:-}" ]]; then
-        engine_row "$GODOT" "$(engine_version "$GODOT")" "$(engine_kind "$GODOT")" linux
-    fi
-    if [[ -n "${GODOT_WINDOWS:-}" ]]; then
-        engine_row "$GODOT_WINDOWS" "?" template windows
-    fi
+    local table="$MCP_UVCC_ENGINES" path version kind os
     if [[ ! -f "$table" ]]; then
-        [[ -n "${GODOT:-}" ]] ||
-            echo "SKIPPED: in-engine suites on Linux (no $table; set GODOT=/path/to/godot4)" >&2
-        [[ -n "${GODOT_WINDOWS:-}" ]] ||
-            echo "SKIPPED: in-engine suites on Windows (no $table; set GODOT_WINDOWS=/path/to/godot.exe)" >&2
+        echo "SKIPPED: in-engine stages on Linux (no engine table $table; set MCP_UVCC_ENGINES, docs/developing.md)" >&2
+        echo "SKIPPED: in-engine stages on Windows (no engine table $table; set MCP_UVCC_ENGINES, docs/developing.md)" >&2
         return 0
     fi
     while IFS=$'\t' read -r path version kind os _; do
         [[ "$path" == path || -z "$path" ]] && continue
-        [[ "$os" == linux && -n "${GODOT:-}" ]] && continue
-        [[ "$os" == windows && -n "${GODOT_WINDOWS:-}" ]] && continue
-        engine_row "$SHARED_GODOT/$path" "$version" "$kind" "$os"
+        engine_row "$(dirname "$table")/$path" "$version" "$kind" "$os"
     done < "$table"
 }
 
@@ -50,63 +43,81 @@ engine_row() {
     case "$os" in
         linux)
             if [[ ! -x "$path" ]]; then
-                echo "SKIPPED: in-engine suites on $label: not found" >&2
+                echo "SKIPPED: in-engine stages on $label: not found" >&2
                 return 0
             fi
             ;;
         windows)
             if [[ ! -f "$path" ]]; then
-                echo "SKIPPED: in-engine suites on $label: not found" >&2
+                echo "SKIPPED: in-engine stages on $label: not found" >&2
                 return 0
             fi
             if ! require_windows_toolchain "${WINE[@]}" 2> /dev/null; then
-                echo "SKIPPED: in-engine suites on $label: needs wine, wine64 and the Windows toolchain (docs/platforms.md, Windows)" >&2
+                echo "SKIPPED: in-engine stages on $label: needs wine, wine64 and the Windows toolchain (docs/platforms.md, Windows)" >&2
                 return 0
             fi
-            if [[ ! -f "$ADDON_SOURCE/bin/$(shipped_library_name windows-x86_64 template)" ]]; then
-                echo "SKIPPED: in-engine suites on $label: no DLL (run scripts/build-libraries.sh windows-x86_64)" >&2
+            if [[ ! -f "$MCP_UVCC_ADDON_SOURCE/bin/$(shipped_library_name windows-x86_64 template)" ]]; then
+                echo "SKIPPED: in-engine stages on $label: no DLL (run scripts/build-libraries.sh windows-x86_64)" >&2
                 return 0
             fi
             ;;
         *)
-            echo "SKIPPED: in-engine suites on $label: unknown OS" >&2
+            echo "SKIPPED: in-engine stages on $label: unknown OS" >&2
             return 0
             ;;
     esac
     printf '%s\t%s\t%s\t%s\n' "$(realpath "$path")" "$version" "$kind" "$os"
 }
 
+# The one engine picker. Prints every engine of engine_rows whose OS is OS
+# (linux or windows) and whose kind is KIND (template, editor or any), one
+# path a line, in the table's order; nothing when there is none.
+engines_of() {
+    local want_os="$1" want_kind="$2" path version kind os
+    while IFS=$'\t' read -r path version kind os; do
+        [[ "$os" == "$want_os" ]] || continue
+        [[ "$want_kind" == any || "$kind" == "$want_kind" ]] || continue
+        echo "$path"
+    done < <(engine_rows 2> /dev/null)
+}
+
+# Prints the engine a runner was given: ENGINE itself when it is a path, or
+# the first engine of OS ENGINE (linux or windows) and KIND (engines_of).
+# When there is none, prints one SKIPPED line naming WHAT and returns 1:
+#   engine="$(pick_engine "${1:-linux}" editor "the editor stages")" || exit 0
+pick_engine() {
+    local engine="$1" kind="$2" what="$3"
+    case "$engine" in
+        linux | windows)
+            local found
+            # All of them, then the first: `| head` could end the loop early
+            # with SIGPIPE, which pipefail turns into a failure.
+            mapfile -t found < <(engines_of "$engine" "$kind")
+            if ((${#found[@]} == 0)); then
+                echo "SKIPPED: $what on $engine (no $kind engine for $engine in $MCP_UVCC_ENGINES, or it cannot run here)" >&2
+                return 1
+            fi
+            echo "${found[0]}"
+            ;;
+        *)
+            if [[ ! -f "$engine" ]]; then
+                echo "pick_engine: no engine at $engine (give a path, linux or windows)" >&2
+                exit 2
+            fi
+            realpath "$engine"
+            ;;
+    esac
+}
+
+# windows for a Windows engine (a .exe, run under Wine), else linux.
+engine_os() {
+    if [[ "$1" == *.exe ]]; then echo windows; else echo linux; fi
+}
+
 # The version an engine reports (`--version`: 4.3.stable.official.77dcf97d8),
 # as major.minor.
 engine_version() {
     "$1" --headless --version 2> /dev/null | grep -o -m 1 '^[0-9]\+\.[0-9]\+' || echo "?"
-}
-
-# editor or template, from the engine's own feature list.
-engine_kind() {
-    if "$1" --help 2> /dev/null | grep -q -- '--editor'; then echo editor; else echo template; fi
-}
-
-# Prints the engine binary for `linux` or `windows` for a runner started by
-# hand: $GODOT / $GODOT_WINDOWS, else the first engine of that OS in
-# engines.tsv. Prints one SKIPPED line and returns 1 when there is none.
-engine_for() {
-    local platform="$1" path version kind os
-    case "$platform" in
-        linux | windows) ;;
-        *)
-            echo "godot_engines: unknown platform '$platform' (linux or windows)" >&2
-            exit 2
-            ;;
-    esac
-    while IFS=$'\t' read -r path version kind os; do
-        if [[ "$os" == "$platform" ]]; then
-            echo "$path"
-            return 0
-        fi
-    done < <(engine_rows 2> /dev/null)
-    echo "SKIPPED: in-engine suite on $platform (no engine: set GODOT or GODOT_WINDOWS, or provide $SHARED_GODOT/engines.tsv)" >&2
-    return 1
 }
 
 # Lays out PROJECT as an editor would leave it, for a template: a fresh copy
@@ -117,7 +128,7 @@ prepare_project() {
     local project="$1"
     rm -rf "$project/addons/mcp_uv_cache_cleanup"
     mkdir -p "$project/addons" "$project/.godot"
-    cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
+    cp -R "$MCP_UVCC_ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
     echo "res://addons/mcp_uv_cache_cleanup/mcp_uv_cache_cleanup.gdextension" > "$project/.godot/extension_list.cfg"
     python3 tests/engine/godot_class_cache.py "$project"
 }
@@ -131,11 +142,11 @@ run_godot() {
     if [[ "$engine" == *.exe ]]; then
         # The live-cache tests sweep this process's real %LOCALAPPDATA%: only
         # in a throwaway Wine prefix, which this variable vouches for.
-        MCP_UVCC_THROWAWAY_PROFILE=1 timeout "$ENGINE_TIMEOUT_SEC" "$WINE_LOADER" "$engine" "$@" 2>&1 |
+        MCP_UVCC_THROWAWAY_PROFILE=1 timeout "$MCP_UVCC_ENGINE_TIMEOUT_SEC" "$MCP_UVCC_WINE_LOADER" "$engine" "$@" 2>&1 |
             tr -d '\r' | tee "$log"
         return "${PIPESTATUS[0]}"
     fi
-    timeout "$ENGINE_TIMEOUT_SEC" "$engine" "$@" 2>&1 | tee "$log"
+    timeout "$MCP_UVCC_ENGINE_TIMEOUT_SEC" "$engine" "$@" 2>&1 | tee "$log"
     return "${PIPESTATUS[0]}"
 }
 
@@ -148,27 +159,29 @@ engine_path() {
     fi
 }
 
-# Runs SCENE of PROJECT on the engine, printing and saving the output to LOG;
-# any further arguments are user arguments (after `--`). PLATFORM names the
-# run; the engine's file name says whether it runs under Wine. Returns the
-# engine's exit code (call it as `run_engine ... || status=$?`).
-run_engine() {
-    local engine="$2" project="$3" scene="$4" log="$5"
-    shift 5
+# Every runner below takes ENGINE LOG PROJECT first, prints the output and
+# saves it to LOG, and returns the engine's exit code (call it as
+# `run_scene ... || status=$?`, or through judged).
+
+# Runs SCENE of PROJECT on ENGINE; any further arguments are user arguments
+# (after `--`).
+#   run_scene ENGINE LOG PROJECT SCENE [USER ARG...]
+run_scene() {
+    local engine="$1" log="$2" project="$3" scene="$4"
+    shift 4
     run_godot "$engine" "$log" --headless --path "$(engine_path "$engine" "$project")" "$scene" -- "$@"
 }
 
-# Extra arguments for tests/engine/godot_log.py in judge_run, such as
-# (--allow-warning PART) for a line printed before any test runs, or
-# (--no-summary) for an import, which runs no test.
-JUDGE_ARGS=()
-
 # The verdict on a finished run, for templates and editors alike: exits 1
-# (naming the run as LABEL) unless tests/engine/godot_log.py accepts LOG (with
-# JUDGE_ARGS) and the run's exit code STATUS is 0.
-judge_run() {
+# (naming the run as LABEL) unless tests/engine/godot_log.py accepts LOG with
+# the OPTIONs given (such as --no-summary for an import, which runs no test,
+# or --allow-warning PART for a line printed before any test runs) and the
+# run's exit code STATUS is 0.
+#   judge_log LABEL LOG STATUS [OPTION...]
+judge_log() {
     local label="$1" log="$2" status="$3"
-    if ! python3 tests/engine/godot_log.py "$log" "${JUDGE_ARGS[@]}"; then
+    shift 3
+    if ! python3 tests/engine/godot_log.py "$log" "$@"; then
         echo "$label FAILED (exit $status)" >&2
         exit 1
     fi
@@ -178,39 +191,25 @@ judge_run() {
     fi
 }
 
-# Runs COMMAND..., then judge_run LABEL LOG with its exit code.
+# Runs COMMAND... (a runner above), then judge_log with its exit code.
+#   judged LABEL LOG [OPTION...] -- COMMAND...
 judged() {
-    local label="$1" log="$2" status=0
+    local label="$1" log="$2" status=0 options=()
     shift 2
+    while (($#)) && [[ "$1" != -- ]]; do
+        options+=("$1")
+        shift
+    done
+    if [[ "${1:-}" != -- ]]; then
+        echo "judged: no '--' before the command ($label)" >&2
+        exit 2
+    fi
+    shift
     "$@" || status=$?
-    judge_run "$label" "$log" "$status"
-}
-
-# run_engine, then judge_run.
-#   run_and_judge LABEL PLATFORM ENGINE PROJECT SCENE LOG [USER ARGS...]
-run_and_judge() {
-    judged "$1" "$6" run_engine "${@:2}"
+    judge_log "$label" "$log" "$status" "${options[@]}"
 }
 
 # --- the editor ---------------------------------------------------------------
-
-# Prints the editor binary: $GODOT_EDITOR, else the first editor of
-# engines.tsv. Prints one SKIPPED line and returns 1 when there is none.
-editor_engine() {
-    local path version kind os
-    if [[ -n "${GODOT_EDITOR:-}" ]]; then
-        realpath "$GODOT_EDITOR"
-        return 0
-    fi
-    while IFS=$'\t' read -r path version kind os; do
-        if [[ "$kind" == editor && "$os" == linux ]]; then
-            echo "$path"
-            return 0
-        fi
-    done < <(GODOT='' engine_rows 2> /dev/null)
-    echo "SKIPPED: editor stages (no editor: set GODOT_EDITOR, or list one in $SHARED_GODOT/engines.tsv)" >&2
-    return 1
-}
 
 # Points the editor's settings, caches and user data at DIR, so each run
 # starts as on a fresh machine and leaves nothing behind.
@@ -229,7 +228,7 @@ fresh_editor_project() {
     cp -R godot_project/. "$project/"
     rm -rf "$project/.godot" "$project/addons"
     mkdir -p "$project/addons"
-    cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
+    cp -R "$MCP_UVCC_ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
 }
 
 # A project at DIR with the addon and nothing else of ours: no test script.
@@ -237,7 +236,19 @@ addon_only_project() {
     local project="$1"
     mkdir -p "$project/addons"
     cp godot_project/project.godot "$project/"
-    cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
+    cp -R "$MCP_UVCC_ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
+}
+
+# Copies the in-engine test harness into PROJECT/tests/: the runner scene
+# (suite.tscn, suite.gd), the test case base and its file helpers, and the
+# editor runner plugin (tests/editor_runner/), with any further FILEs.
+#   copy_test_harness PROJECT [FILE...]
+copy_test_harness() {
+    local project="$1"
+    shift
+    mkdir -p "$project/tests"
+    cp godot_project/tests/{suite.gd,suite.tscn,test_case.gd,fs_util.gd} "$@" "$project/tests/"
+    cp -R godot_project/tests/editor_runner "$project/tests/"
 }
 
 # A project at DIR with only the control extension (tests/engine/editor/),
@@ -263,23 +274,17 @@ enable_editor_plugin() {
     printf '\n[editor_plugins]\n\nenabled=PackedStringArray(%s)\n' "${list%, }" >> "$project/project.godot"
 }
 
-# Runs the editor headless on PROJECT with MODE (--import or --editor) (a
-# Windows .exe under Wine), any
-# further arguments after `--`, printing and saving the output to LOG.
-# Returns the editor's exit code. $GODOT_EDITOR_FLAGS adds engine flags (for
-# a look by hand: GODOT_EDITOR_FLAGS=--verbose names what leaks at exit).
+# Runs the editor on PROJECT with FLAGs (--import or --editor, and any
+# other engine flag; user arguments after `--`). $MCP_UVCC_EDITOR_FLAGS adds
+# engine flags for a look by hand (MCP_UVCC_EDITOR_FLAGS=--verbose names
+# what leaks at exit).
+#   run_editor ENGINE LOG PROJECT FLAG... [-- USER ARG...]
 run_editor() {
-    local editor="$1" project="$2" log="$3" mode="$4"
-    shift 4
+    local engine="$1" log="$2" project="$3"
+    shift 3
     # shellcheck disable=SC2086 # word splitting wanted: a list of flags
-    run_godot "$editor" "$log" --headless "$mode" ${GODOT_EDITOR_FLAGS:-} \
-        --path "$(engine_path "$editor" "$project")" -- "$@"
-}
-
-# run_editor, then judge_run.
-#   run_editor_and_judge LABEL EDITOR PROJECT LOG MODE [USER ARGS...]
-run_editor_and_judge() {
-    judged "$1" "$4" run_editor "${@:2}"
+    run_godot "$engine" "$log" --headless ${MCP_UVCC_EDITOR_FLAGS:-} \
+        --path "$(engine_path "$engine" "$project")" "$@"
 }
 
 # Fails (naming WHAT, e.g. "godot_editor: stage discover") unless LOG has

@@ -6,8 +6,8 @@
 # (addons/mcp_uv_cache_cleanup/editor/export_plugin.gd, hosted by the native
 # McpUvCacheExportGuard, or by the addon's plugin in a first-import run).
 #
-#   tests/engine/godot_export.sh     $GODOT_EDITOR, else the editor of
-#                                    ../shared/godot/engines.tsv
+#   tests/engine/godot_export.sh [EDITOR]   a Linux editor binary, else the
+#       first Linux editor of the engine table (tests/engine/godot_engines.sh)
 #
 # The Linux editor exports tests/engine/export_project/ (a scene that lists
 # what the export holds and sweeps through McpUvCacheCleanup when it is
@@ -33,19 +33,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-editor="$(editor_engine)" || exit 0
+editor="$(pick_engine "${1:-linux}" editor "exported games")" || exit 0
 version="$(engine_version "$editor")"
 echo "godot_export: editor $editor (Godot $version)"
 
-linux_templates=()
-windows_templates=()
-while IFS=$'\t' read -r path _ kind os; do
-    [[ "$kind" == template ]] || continue
-    case "$os" in
-        linux) linux_templates+=("$path") ;;
-        windows) windows_templates+=("$path") ;;
-    esac
-done < <(GODOT='' GODOT_WINDOWS='' engine_rows 2> /dev/null)
+mapfile -t linux_templates < <(engines_of linux template)
+mapfile -t windows_templates < <(engines_of windows template)
 
 scratch="$(mktemp -d)"
 trap 'wine_cleanup 2> /dev/null || true; rm -rf "$scratch"' EXIT
@@ -69,7 +62,7 @@ fail() {
 # (the native McpUvCacheExportGuard hosts the export plugin in every editor).
 cp -R tests/engine/export_project "$project"
 mkdir -p "$project/addons"
-cp -R "$ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
+cp -R "$MCP_UVCC_ADDON_SOURCE" "$project/addons/mcp_uv_cache_cleanup"
 
 # Appends preset number INDEX, named NAME, for PLATFORM (Godot's name) to
 # export_presets.cfg: every resource, scripts as text (a 4.7 editor's binary
@@ -121,8 +114,8 @@ cp -R "$project" "$fresh"
 enable_editor_plugin "$fresh" res://addons/mcp_uv_cache_cleanup/plugin.cfg
 
 echo "== import"
-JUDGE_ARGS=(--no-summary)
-run_editor_and_judge "godot_export: import" "$editor" "$project" "$scratch/import.log" --import
+judged "godot_export: import" "$scratch/import.log" --no-summary -- \
+    run_editor "$editor" "$scratch/import.log" "$project" --import
 expect_line_count "$scratch/import.log" "$FIRST_IMPORT_LINE" "$first_import_lines" "godot_export: import"
 editor_extension_list="$(cat "$project/.godot/extension_list.cfg")"
 [[ "$editor_extension_list" == *"$GDEXTENSION_PATH"* ]] || fail "the editor did not list the extension"
@@ -133,8 +126,7 @@ export_preset() {
     local name="$1" mode="$2" target="$3"
     local log="$scratch/export-$name$mode.log"
     mkdir -p "$(dirname "$target")"
-    JUDGE_ARGS=(--no-summary)
-    judged "godot_export: $mode $name" "$log" run_export "$project" "$mode" "$name" "$target" "$log"
+    judged "godot_export: $mode $name" "$log" --no-summary -- run_editor "$editor" "$log" "$project" "$mode" "$name" "$target"
     [[ -f "$target" ]] || fail "$mode $name wrote no $target"
     [[ "$(cat "$project/.godot/extension_list.cfg")" == "$editor_extension_list" ]] ||
         fail "after $mode $name the editor's extension list is not as it was"
@@ -147,11 +139,6 @@ export_preset() {
     fi
 }
 
-# Runs the editor on PROJECT with MODE NAME TARGET, the output to LOG.
-run_export() {
-    run_godot "$editor" "$5" --headless --path "$1" "$2" "$3" "$4"
-}
-
 # The libraries of ours in export directory DIR, one file name a line.
 our_libraries() {
     find "$1" -maxdepth 1 -type f -name '*mcp_uv_cache_cleanup*' -printf '%f\n' | sort
@@ -162,8 +149,7 @@ our_libraries() {
 # output to LOG; judged.
 run_game() {
     local label="$1" engine="$2" pack="$3" log="$4"
-    JUDGE_ARGS=(--no-summary)
-    judged "godot_export: $label" "$log" \
+    judged "godot_export: $label" "$log" --no-summary -- \
         run_godot "$engine" "$log" --headless --main-pack "$(engine_path "$engine" "$pack")"
 }
 
@@ -238,10 +224,9 @@ export_desktop() {
 # (rust/first_import.rs: Godot 4.4 on), the addon's plugin hosts the export
 # plugin; elsewhere the native guard does, as in any run.
 echo "== export a fresh checkout, import and export in one run"
-JUDGE_ARGS=(--no-summary)
 mkdir -p "$out/fresh"
-judged "godot_export: fresh checkout" "$scratch/fresh.log" \
-    run_export "$fresh" --export-pack linux-default "$out/fresh/game.zip" "$scratch/fresh.log"
+judged "godot_export: fresh checkout" "$scratch/fresh.log" --no-summary -- \
+    run_editor "$editor" "$scratch/fresh.log" "$fresh" --export-pack linux-default "$out/fresh/game.zip"
 expect_line_count "$scratch/fresh.log" "$FIRST_IMPORT_LINE" "$first_import_lines" "godot_export: fresh checkout"
 grep -qx "$GDEXTENSION_PATH" "$fresh/.godot/extension_list.cfg" ||
     fail "fresh checkout: the editor's extension list does not name the extension after the export"
@@ -267,7 +252,7 @@ for choice in default opt-in; do
     expect_left_out "web-$choice" "$out/web-$choice/game.log"
 done
 
-if ((${#windows_templates[@]})) && [[ -x "$WINE_LOADER" ]]; then
+if ((${#windows_templates[@]})) && [[ -x "$MCP_UVCC_WINE_LOADER" ]]; then
     make_wine_prefix "$scratch/prefix"
     export_desktop windows exe "${windows_templates[@]}"
 else

@@ -13,7 +13,7 @@ mkdir -p "$work"
 source="$(mktemp -d "$work/slowpkg.XXXXXX")"
 cp -R tests/real_uv/slowpkg/. "$source/"
 UV_CACHE_DIR="$cache" UV_OFFLINE=1 UV_NO_CONFIG=1 UV_PYTHON_DOWNLOADS=never \
-    SLOW_BUILD_SEC=600 SLOW_BUILD_MARKER="$source/building" setsid \
+    MCP_UVCC_SLOW_BUILD_SEC=600 MCP_UVCC_SLOW_BUILD_MARKER="$source/building" setsid \
     uv build --no-index --wheel --out-dir "$source/out" "$source" > "$source/build.log" 2>&1 &
 pid=$!
 waited=0

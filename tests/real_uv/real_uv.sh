@@ -4,7 +4,7 @@
 # 1. A uv killed mid-build (SIGKILL to it and its build backend) leaves its
 #    .tmp* build venv behind, as a crash does.
 # 2. Three builds of local packages (tests/real_uv/slowpkg, a build backend
-#    that sleeps REAL_UV_BUILD_SEC, default 45) run well past the hook's
+#    that sleeps MCP_UVCC_REAL_UV_BUILD_SEC, default 45) run well past the hook's
 #    min_age_sec of 30 s; once each has run ~35 s, the Linux engine sweeps the
 #    cache through every entry point (godot_project/tests/real_uv_tests.gd:
 #    the drop-in purge_directory, the hook in both modes, godot-ai's
@@ -27,8 +27,8 @@ if ! command -v uv > /dev/null; then
     echo "SKIPPED: the real-uv stage (no uv on PATH: pip install uv)"
     exit 0
 fi
-engine="$(engine_for linux)" || exit 0
-build_sec="${REAL_UV_BUILD_SEC:-45}"
+engine="$(pick_engine linux any "the real-uv stage")" || exit 0
+build_sec="${MCP_UVCC_REAL_UV_BUILD_SEC:-45}"
 # When the sweeps run: past the hook's min_age_sec (30 s), before the builds end.
 sweep_after_sec=35
 echo "real_uv: $(uv --version), engine $engine, builds of ${build_sec} s"
@@ -50,7 +50,7 @@ root="$UV_CACHE_DIR/builds-v0"
 start_build() {
     local name="$1" seconds="$2"
     cp -R tests/real_uv/slowpkg "$scratch/src-$name"
-    SLOW_BUILD_SEC="$seconds" SLOW_BUILD_MARKER="$scratch/building-$name" setsid \
+    MCP_UVCC_SLOW_BUILD_SEC="$seconds" MCP_UVCC_SLOW_BUILD_MARKER="$scratch/building-$name" setsid \
         uv build --no-index --wheel --out-dir "$scratch/out-$name" "$scratch/src-$name" \
         > "$scratch/build-$name.log" 2>&1 &
     started_pid=$!
@@ -96,10 +96,13 @@ sleep "$sweep_after_sec"
 prepare_project godot_project
 killed_list="$(IFS=,; echo "${killed[*]}")"
 # The builds are checked whatever the sweeps' verdict: a sweep that broke
-# them must show as failed builds too. run_and_judge exits, so a subshell.
+# them must show as failed builds too. judged exits, so a subshell.
 failed=0
-(REAL_UV_BUILDS_ROOT="$root" REAL_UV_KILLED="$killed_list" run_and_judge "real_uv: sweeps" linux "$engine" \
-    godot_project res://tests/suite.tscn "$scratch/sweeps.log" --case=res://tests/real_uv_tests.gd) || failed=1
+(
+    export MCP_UVCC_REAL_UV_BUILDS_ROOT="$root" MCP_UVCC_REAL_UV_KILLED="$killed_list"
+    judged "real_uv: sweeps" "$scratch/sweeps.log" -- run_scene "$engine" "$scratch/sweeps.log" godot_project \
+        res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
+) || failed=1
 if ! grep -qx '1 passed, 0 failed, 1 skipped' "$scratch/sweeps.log"; then
     echo "real_uv: the sweep case did not pass (or was skipped)" >&2
     failed=1
@@ -128,14 +131,17 @@ sed -i 's/^name = "slowpkg"/name = "slowdep"/' "$scratch/src-slowdep/pyproject.t
 cp -R tests/real_uv/slowpkg "$scratch/src-between"
 sed -i "s|^requires = \[\]|requires = [\"slowdep @ file://$scratch/src-slowdep\"]|" "$scratch/src-between/pyproject.toml"
 grep -q "slowdep @ file://" "$scratch/src-between/pyproject.toml"
-SLOW_BUILD_ONLY=slowdep SLOW_BUILD_SEC=30 SLOW_BUILD_MARKER="$scratch/building-between" setsid \
+MCP_UVCC_SLOW_BUILD_ONLY=slowdep MCP_UVCC_SLOW_BUILD_SEC=30 MCP_UVCC_SLOW_BUILD_MARKER="$scratch/building-between" setsid \
     uv build --no-index --wheel --out-dir "$scratch/out-between" "$scratch/src-between" \
     > "$scratch/build-between.log" 2>&1 &
 between_pid=$!
 wait_building between
 failed=0
-(REAL_UV_BETWEEN_ROOT="$root" run_and_judge "real_uv: between steps" linux "$engine" \
-    godot_project res://tests/suite.tscn "$scratch/between.log" --case=res://tests/real_uv_tests.gd) || failed=1
+(
+    export MCP_UVCC_REAL_UV_BETWEEN_ROOT="$root"
+    judged "real_uv: between steps" "$scratch/between.log" -- run_scene "$engine" "$scratch/between.log" \
+        godot_project res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
+) || failed=1
 grep -qx '1 passed, 0 failed, 1 skipped' "$scratch/between.log" || { echo "real_uv: the between-steps case did not pass" >&2; failed=1; }
 check_build between "$between_pid"
 ((failed == 0)) || exit 1

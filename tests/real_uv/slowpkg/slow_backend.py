@@ -1,11 +1,11 @@
 """A PEP 517 build backend that takes its time, for tests/real_uv/real_uv.sh.
 
-build_wheel writes $SLOW_BUILD_MARKER (when set) as it starts, sleeps
-$SLOW_BUILD_SEC seconds (a long source build, as a C extension's is), then
+build_wheel writes $MCP_UVCC_SLOW_BUILD_MARKER (when set) as it starts, sleeps
+$MCP_UVCC_SLOW_BUILD_SEC seconds (a long source build, as a C extension's is), then
 writes a pure-Python wheel into the directory uv gives it. Standard library
 only, so uv builds it offline with no build requirement. The package's name
 is its directory's pyproject.toml's (slowpkg, or slowdep, a build requirement
-of slowpkg copies that need one); with $SLOW_BUILD_ONLY set, only the package
+of slowpkg copies that need one); with $MCP_UVCC_SLOW_BUILD_ONLY set, only the package
 of that name sleeps and writes the marker.
 """
 
@@ -42,13 +42,13 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    only = os.environ.get("SLOW_BUILD_ONLY")
+    only = os.environ.get("MCP_UVCC_SLOW_BUILD_ONLY")
     if not only or only == NAME:
-        marker = os.environ.get("SLOW_BUILD_MARKER")
+        marker = os.environ.get("MCP_UVCC_SLOW_BUILD_MARKER")
         if marker:
             with open(marker, "w") as out:
                 out.write(str(os.getpid()))
-        time.sleep(float(os.environ.get("SLOW_BUILD_SEC", "0")))
+        time.sleep(float(os.environ.get("MCP_UVCC_SLOW_BUILD_SEC", "0")))
     files = {
         f"{NAME}/__init__.py": b"BUILT = True\n",
         f"{DIST_INFO}/METADATA": METADATA,
