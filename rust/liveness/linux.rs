@@ -196,8 +196,8 @@ impl Reader {
             process.mention(command_line);
         }
         if let (Some(after), Some(boot)) = (self.full_read_after, self.boot_time) {
-            process.started = self.read_file(dir, c"stat").and_then(|stat| started(stat, boot));
-            if process.started.is_some_and(|started| started < after) {
+            let start = self.read_file(dir, c"stat").and_then(|stat| started(stat, boot));
+            if start.is_some_and(|start| start < after) {
                 return Some(process);
             }
         }
@@ -351,8 +351,8 @@ mod tests {
 
     /// Starts a `sleep`, reads the processes with `full_read_after` (a time
     /// taken once the child runs) until the child, and returns what was read
-    /// of it, the time and how many processes were read.
-    fn read_a_child(full_read_after: impl FnOnce() -> Option<SystemTime>) -> (ProcessUse, Option<SystemTime>, usize) {
+    /// of it and how many processes were read.
+    fn read_a_child(full_read_after: impl FnOnce() -> Option<SystemTime>) -> (ProcessUse, usize) {
         let mut child = std::process::Command::new("sleep")
             .arg("30")
             .stdin(std::process::Stdio::null())
@@ -371,12 +371,12 @@ mod tests {
         .unwrap();
         let _ = child.kill();
         let _ = child.wait();
-        (seen.expect("the child is among this user's processes"), after, count)
+        (seen.expect("the child is among this user's processes"), count)
     }
 
     #[test]
     fn a_child_of_this_user_is_read_with_its_links_and_open_files() {
-        let (seen, _, count) = read_a_child(|| None);
+        let (seen, count) = read_a_child(|| None);
         assert!(count >= 1);
         let mentions = String::from_utf8_lossy(&seen.mentions);
         assert!(mentions.contains("sleep"), "{mentions}");
@@ -385,11 +385,10 @@ mod tests {
 
     #[test]
     fn a_process_older_than_the_candidates_is_read_without_its_open_files() {
-        let (seen, after, _) = read_a_child(|| Some(SystemTime::now() + Duration::from_secs(5)));
+        let (seen, _) = read_a_child(|| Some(SystemTime::now() + Duration::from_secs(5)));
         let mentions = String::from_utf8_lossy(&seen.mentions);
         assert!(mentions.contains("sleep"), "{mentions}");
         assert!(!mentions.contains("/dev/"), "no open files: {mentions}");
-        assert!(seen.started.zip(after).is_some_and(|(started, after)| started < after));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::mem::{size_of, zeroed};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::ptr::null_mut;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use libc::{
     proc_bsdinfo, proc_fdinfo, proc_vnodepathinfo, vnode_info_path, CTL_KERN, KERN_ARGMAX, KERN_PROCARGS2,
@@ -131,6 +131,8 @@ fn all_pids() -> Option<Vec<c_int>> {
 
 /// One process, or `None` if it is gone or not ours to inspect.
 fn read_process(pid: c_int, argument_limit: usize) -> Option<ProcessUse> {
+    // Whether the process is there and ours to read (its BSD info says no
+    // more that the rule needs).
     // SAFETY: an all-zero proc_bsdinfo is valid; the size passed is its own.
     let mut bsd: proc_bsdinfo = unsafe { zeroed() };
     if !pid_info(pid, PROC_PIDTBSDINFO, 0, &mut bsd) {
@@ -138,8 +140,6 @@ fn read_process(pid: c_int, argument_limit: usize) -> Option<ProcessUse> {
     }
     let mut process = ProcessUse {
         pid: pid as u32,
-        started: SystemTime::UNIX_EPOCH
-            .checked_add(Duration::from_secs(bsd.pbi_start_tvsec) + Duration::from_micros(bsd.pbi_start_tvusec)),
         ..ProcessUse::default()
     };
     let mut path = vec![0u8; PROC_PIDPATHINFO_MAXSIZE as usize];

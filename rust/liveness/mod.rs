@@ -86,8 +86,6 @@ use uv_locks::BuildingUvs;
 pub struct ProcessUse {
     /// Its process ID.
     pub pid: u32,
-    /// When it started, if the system says.
-    pub started: Option<SystemTime>,
     /// Every text that may name a path it uses, each in [`comparable`] form,
     /// NUL-separated: executable, working directory, command line, open and
     /// mapped files (whatever the system shows).
