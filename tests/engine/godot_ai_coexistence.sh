@@ -23,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-engine="$(pick_engine "${1:-linux}" any "godot-ai coexistence")" || exit 0
+engine="$(pick_engine "${1:-linux}" any "godot-ai coexistence")" || skip_or_fail $?
 platform="$(engine_os "$engine")"
 if [[ ! -f "$MCP_UVCC_GODOT_AI/utils/uv_cache_cleanup.gd" ]]; then
     echo "SKIPPED: godot-ai coexistence on $platform (no godot-ai plugin at $MCP_UVCC_GODOT_AI)"

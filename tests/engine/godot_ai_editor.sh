@@ -39,7 +39,7 @@ cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
 SERVER_VERSION=2.4.2
-editor="$(pick_engine "${1:-linux}" editor "the godot-ai editor stages")" || exit 0
+editor="$(pick_engine "${1:-linux}" editor "the godot-ai editor stages")" || skip_or_fail $?
 if [[ ! -f "$MCP_UVCC_GODOT_AI/plugin.gd" ]]; then
     echo "SKIPPED: godot-ai editor stages (no godot-ai plugin at $MCP_UVCC_GODOT_AI)"
     exit 0

@@ -49,7 +49,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-editor="$(pick_engine "${1:-linux}" editor "the editor stages")" || exit 0
+editor="$(pick_engine "${1:-linux}" editor "the editor stages")" || skip_or_fail $?
 version="$(engine_version "$editor")"
 echo "godot_editor: editor $editor (Godot $version)"
 

@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-editor="$(pick_engine "${1:-windows}" editor "the editor plugin in the Windows editor")" || exit 0
+editor="$(pick_engine "${1:-windows}" editor "the editor plugin in the Windows editor")" || skip_or_fail $?
 echo "godot_editor_windows: editor $editor"
 
 scratch="$(mktemp -d)"

@@ -83,8 +83,9 @@ engines_of() {
 
 # Prints the engine a runner was given: ENGINE itself when it is a path, or
 # the first engine of OS ENGINE (linux or windows) and KIND (engines_of).
-# When there is none, prints one SKIPPED line naming WHAT and returns 1:
-#   engine="$(pick_engine "${1:-linux}" editor "the editor stages")" || exit 0
+# When there is none, prints one SKIPPED line naming WHAT and returns 1; a
+# path that is not there returns 2 (skip_or_fail ends the runner so):
+#   engine="$(pick_engine "${1:-linux}" editor "the editor stages")" || skip_or_fail $?
 pick_engine() {
     local engine="$1" kind="$2" what="$3"
     case "$engine" in
@@ -94,7 +95,9 @@ pick_engine() {
             # with SIGPIPE, which pipefail turns into a failure.
             mapfile -t found < <(engines_of "$engine" "$kind")
             if ((${#found[@]} == 0)); then
-                echo "SKIPPED: $what on $engine (no $kind engine for $engine in $MCP_UVCC_ENGINES, or it cannot run here)" >&2
+                local described="$kind engine"
+                [[ "$kind" == any ]] && described=engine
+                echo "SKIPPED: $what on $engine (no $described for $engine in $MCP_UVCC_ENGINES, or it cannot run here)" >&2
                 return 1
             fi
             echo "${found[0]}"
@@ -102,11 +105,18 @@ pick_engine() {
         *)
             if [[ ! -f "$engine" ]]; then
                 echo "pick_engine: no engine at $engine (give a path, linux or windows)" >&2
-                exit 2
+                return 2
             fi
             realpath "$engine"
             ;;
     esac
+}
+
+# Ends a runner after pick_engine failed with STATUS: 0 (skipped) when it
+# found no engine (1), else STATUS.
+skip_or_fail() {
+    (($1 == 1)) && exit 0
+    exit "$1"
 }
 
 # windows for a Windows engine (a .exe, run under Wine), else linux.

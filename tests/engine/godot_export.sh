@@ -33,7 +33,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/engine/godot_engines.sh
 
-editor="$(pick_engine "${1:-linux}" editor "exported games")" || exit 0
+editor="$(pick_engine "${1:-linux}" editor "exported games")" || skip_or_fail $?
 version="$(engine_version "$editor")"
 echo "godot_export: editor $editor (Godot $version)"
 

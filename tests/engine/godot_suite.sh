@@ -24,7 +24,7 @@ source tests/engine/godot_engines.sh
 scene="${2:-res://tests/suite.tscn}"
 project=godot_project
 
-engine="$(pick_engine "${1:-linux}" any "the in-engine suite")" || exit 0
+engine="$(pick_engine "${1:-linux}" any "the in-engine suite")" || skip_or_fail $?
 platform="$(engine_os "$engine")"
 echo "godot_suite: $platform engine $engine, scene $scene"
 

@@ -27,7 +27,7 @@ if ! command -v uv > /dev/null; then
     echo "SKIPPED: the real-uv stage (no uv on PATH: pip install uv)"
     exit 0
 fi
-engine="$(pick_engine linux any "the real-uv stage")" || exit 0
+engine="$(pick_engine linux any "the real-uv stage")" || skip_or_fail $?
 build_sec="${MCP_UVCC_REAL_UV_BUILD_SEC:-45}"
 # When the sweeps run: past the hook's min_age_sec (30 s), before the builds end.
 sweep_after_sec=35
