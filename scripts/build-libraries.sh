@@ -26,10 +26,8 @@ build_library() {
     features="$(variant_features "$variant")"
     case "$platform" in
         windows-x86_64)
-            # mingw-w64's ld keeps the COFF symbol table (3 of the DLL's 7.5
-            # MB); the other linkers here leave it out by themselves.
             # shellcheck disable=SC2086 # features are separate arguments
-            CARGO_PROFILE_RELEASE_STRIP=symbols windows_cargo build --release --lib $features >&2 || return
+            windows_cargo build --release --lib $features >&2 || return
             echo "$WINDOWS_TARGET_DIR/$WINDOWS_TARGET/release/$(cargo_library_name windows)"
             ;;
         macos-universal)

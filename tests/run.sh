@@ -70,13 +70,14 @@ QUICK=(lint cargo suite)
 
 # The build directories each stage leaves that no later stage reads: the
 # libraries are copied into the addon's bin/ and the later stages load them
-# from there (or from the archive), never from target/. The Windows release
-# build stays until the windows stage, which checks the DLLs again
-# (tests/cross/windows_x86_64_under_wine.sh).
+# from there (or from the archive), never from target/. The arm64 and
+# Windows builds stay until their suites, whose test builds reuse them
+# (scripts/cross/env.sh), and so do the build scripts and proc macros they
+# share (target/cross/release).
 builds_done_after() {
     case "$1" in
         root) echo target/debug ;;
-        libraries) echo target/cross/release target/cross/*/release ;;
+        libraries) echo target/cross/{x86_64-unknown-linux-gnu,x86_64-apple-darwin,aarch64-apple-darwin} ;;
         arm64) echo target/cross target/arm64-wine ;;
         windows) echo target/windows ;;
     esac

@@ -3,7 +3,7 @@
 //! `MAX_PATH`, junctions and directory symlinks.
 //!
 //! Runs on a Windows host and, from Linux, under Wine (`tests/cross/windows_x86_64_under_wine.sh`,
-//! which builds with `--cfg under_wine`). A test Wine cannot reproduce is marked
+//! which sets `cfg(under_wine)` through `rust/build.rs`). A test Wine cannot reproduce is marked
 //! Windows-host-only with the reason, never weakened.
 
 #![cfg(windows)]

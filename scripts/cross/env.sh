@@ -41,6 +41,12 @@ zig_dir() {
 # CROSS_TARGET_DIR (windows_cargo sets it to another). Only this subshell points at Debian's Rust; rustup's stays
 # first on PATH for everything else. Variables set before the call (a linker,
 # SDKROOT) reach cargo.
+#
+# The std it builds includes libtest, for a library build too: cargo makes
+# every crate of the target depend on each std crate it builds, and a test
+# build needs libtest, so without it in both a test build of the target
+# shares nothing with the library build and compiles std and every
+# dependency again (3 minutes a suite). The library links none of libtest.
 debian_cargo() {
     local driver=(/usr/bin/cargo) zigbuild=false
     if [[ "$1" == --zigbuild ]]; then
@@ -55,7 +61,7 @@ debian_cargo() {
     fi
     (
         export PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
-        "${driver[@]}" "$subcommand" -Zbuild-std=std,panic_unwind --target "$target" \
+        "${driver[@]}" "$subcommand" -Zbuild-std=std,panic_unwind,test --target "$target" \
             --target-dir "$CROSS_TARGET_DIR" "$@"
     )
 }

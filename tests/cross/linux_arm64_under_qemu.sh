@@ -2,9 +2,10 @@
 # The Linux arm64 half of the test command (docs/platforms.md "Every platform"): the
 # Rust test suite (lib and tests/, every rule on a real filesystem) built for
 # aarch64-unknown-linux-gnu with the toolchain of the shipped library
-# (Debian's Rust with -Zbuild-std, zig linking at the glibc floor; profile
-# emulated-test: optimised, without LTO), each test binary run by
-# qemu-aarch64 against Debian's arm64 glibc.
+# (Debian's Rust with -Zbuild-std, zig linking at the glibc floor; the
+# release profile, so the std and dependencies the library build compiled
+# serve it too), each test binary run by qemu-aarch64 against Debian's arm64
+# glibc.
 #
 # Needs the cross toolchain and qemu with arm64 glibc (scripts/toolchains.sh:
 # CROSS_PACKAGES, QEMU_ARM64).
@@ -16,8 +17,8 @@ require_cross_toolchain "${QEMU_ARM64[@]}"
 
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 # Without binfmt_misc a test cannot exec an arm64 program (a copy of itself):
-# those tests are marked cfg_attr(under_qemu, ignore).
-export RUSTFLAGS="--cfg under_qemu"
+# those tests are marked cfg_attr(under_qemu, ignore) (rust/build.rs).
+export MCP_UVCC_EMULATOR=qemu
 echo "== Rust tests for aarch64-unknown-linux-gnu under $(qemu-aarch64 --version | head -n 1)"
-debian_cargo --zigbuild test "aarch64-unknown-linux-gnu.$GLIBC_FLOOR" --profile emulated-test \
+debian_cargo --zigbuild test "aarch64-unknown-linux-gnu.$GLIBC_FLOOR" --release \
     --no-fail-fast --lib --tests

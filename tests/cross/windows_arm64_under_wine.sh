@@ -9,8 +9,8 @@
 #    Godot 4.3's interface (it must initialise) and once with none (the
 #    panic inside must be caught);
 # 2. the Rust test suite for aarch64-pc-windows-gnullvm (the DLL's target and
-#    toolchain: Debian's Rust with -Zbuild-std, zig linking; profile
-#    emulated-test, as the Linux arm64 suite) runs under that Wine, with the
+#    toolchain: Debian's Rust with -Zbuild-std, zig linking; the release
+#    profile, as the Linux arm64 suite) runs under that Wine, with the
 #    skips of the x86_64 Wine suite (cfg(under_wine)), less the volume tests
 #    (VOLUME_TESTS below).
 #
@@ -67,7 +67,7 @@ export AR_aarch64_pc_windows_gnullvm="$PWD/scripts/cross/zig-ar"
 export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_LINKER="$PWD/scripts/cross/zig-def-linker"
 export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_RUNNER="$PWD/scripts/windows/arm64-wine-runner"
 # The x86_64 Wine suite's skips (tests Wine cannot reproduce), no more.
-export RUSTFLAGS="--cfg under_wine"
+export MCP_UVCC_EMULATOR=wine
 export MCP_UVCC_TEST_TMPDIR='C:\uvcc-tests'
 # What this run adds to the x86_64 Wine suite and the arm64 Linux one is the
 # target: its code generation, its toolchain's std and unwinding (the panic
@@ -84,4 +84,4 @@ for file in tests/*.rs; do
     [[ " ${VOLUME_TESTS[*]} " == *" $name "* ]] || test_args+=(--test "$name")
 done
 echo "(left out here, run by the x86_64 Wine and arm64 Linux suites: ${VOLUME_TESTS[*]})"
-debian_cargo test "$target" --profile emulated-test --no-fail-fast "${test_args[@]}"
+debian_cargo test "$target" --release --no-fail-fast "${test_args[@]}"

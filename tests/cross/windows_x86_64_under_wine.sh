@@ -3,7 +3,8 @@
 #
 # 1. cross-builds the shipped DLLs (release, scripts/build-libraries.sh) into
 #    addons/mcp_uv_cache_cleanup/bin/, each checked by tests/cross/check_library.sh;
-# 2. builds the Rust test suite for x86_64-pc-windows-gnu and runs it under
+# 2. builds the Rust test suite for x86_64-pc-windows-gnu (the release
+#    profile, reusing what the DLLs' build compiled) and runs it under
 #    Wine: the shared tests, the Windows-only tests (tests/windows_semantics.rs) and the
 #    panic-catching tests, on Windows semantics.
 #
@@ -25,7 +26,7 @@ make_wine_prefix "$scratch/prefix"
 echo "== Rust tests for $WINDOWS_TARGET under $(/usr/lib/wine/wine64 --version)"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=/usr/lib/wine/wine64
 # Tests Wine cannot reproduce are marked Windows-host-only with cfg(under_wine).
-export RUSTFLAGS="--cfg under_wine"
+export MCP_UVCC_EMULATOR=wine
 # Scratch directories on the Wine side, inside the prefix.
 export MCP_UVCC_TEST_TMPDIR='C:\uvcc-tests'
-windows_cargo test --no-fail-fast --lib --tests
+windows_cargo test --release --no-fail-fast --lib --tests
