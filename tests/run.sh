@@ -77,7 +77,13 @@ QUICK=(lint cargo suite)
 builds_done_after() {
     case "$1" in
         root) echo target/debug ;;
-        libraries) echo target/cross/{x86_64-unknown-linux-gnu,x86_64-apple-darwin,aarch64-apple-darwin} ;;
+        libraries)
+            # The targets no cross suite builds tests for.
+            local platform
+            for platform in linux-x86_64 macos-universal; do
+                platform_rust_targets "$platform" | sed 's|^|target/cross/|'
+            done
+            ;;
         arm64) echo target/cross target/arm64-wine ;;
         windows) echo target/windows ;;
     esac
