@@ -101,13 +101,35 @@ static func _set_old_times(global: String) -> bool:
 	return OS.execute("touch", args) == 0
 
 
-## Removes `path` and everything below it with the system's own tool, which
-## removes links as links. Used only to clean up between runs.
+## Removes `path` and everything below it; a link is removed as a link and
+## never followed. Used only to clean up between runs. GDScript does the work:
+## in CI the Windows engine runs under Wine, where starting a process can fail
+## under load, and that failure logs an ERROR that fails the run. The system's
+## own tool is only the fallback for what is left (a dangling link, or a
+## read-only file on Windows).
 static func remove_tree(path: String) -> void:
 	var global := ProjectSettings.globalize_path(path)
+	if not exists(global):
+		return
+	_remove_below(global)
+	DirAccess.remove_absolute(global)
 	if not exists(global):
 		return
 	if OS.get_name() == "Windows":
 		OS.execute("cmd.exe", ["/c", "rmdir", "/s", "/q", global.replace("/", "\\")])
 	else:
 		OS.execute("rm", ["-rf", global])
+
+
+static func _remove_below(dir_path: String) -> void:
+	var dir := DirAccess.open(dir_path)
+	if dir == null:
+		return
+	dir.include_hidden = true
+	for name in dir.get_directories():
+		var sub := dir_path.path_join(name)
+		if not dir.is_link(sub):
+			_remove_below(sub)
+		DirAccess.remove_absolute(sub)
+	for name in dir.get_files():
+		DirAccess.remove_absolute(dir_path.path_join(name))
