@@ -76,9 +76,10 @@ fn helper_process_waits() {
 }
 
 /// Not a test: a uv stand-in the other tests start. It holds the cache's
-/// `.lock` shared and, when asked, a shard lock exclusive, as a building uv
-/// does (`std::fs::File::lock`: `flock` on Unix, `LockFileEx` on Windows),
-/// says so by writing the file `MCP_UVCC_HELPER_READY`, waits, then exits.
+/// `.lock` shared and, when asked, one lock of a bucket exclusive, as a uv
+/// building a distribution or an environment does (`std::fs::File::lock`:
+/// `flock` on Unix, `LockFileEx` on Windows), says so by writing the file
+/// `MCP_UVCC_HELPER_READY`, waits, then exits.
 #[test]
 #[ignore = "a helper process started by the other tests"]
 fn helper_holds_uv_locks() {
@@ -87,22 +88,26 @@ fn helper_holds_uv_locks() {
     };
     let cache = fs::File::open(cache_lock).unwrap();
     cache.lock_shared().unwrap();
-    let shard = std::env::var_os("MCP_UVCC_HELPER_SHARD_LOCK").map(|shard_lock| {
-        let shard = fs::File::open(shard_lock).unwrap();
-        shard.lock().unwrap();
-        shard
+    let work = std::env::var_os("MCP_UVCC_HELPER_WORK_LOCK").map(|work_lock| {
+        let work = fs::File::open(work_lock).unwrap();
+        work.lock().unwrap();
+        work
     });
     fs::write(std::env::var_os("MCP_UVCC_HELPER_READY").unwrap(), "").unwrap();
     std::thread::sleep(Duration::from_secs(HELPER_LIFETIME_SEC.parse().unwrap()));
-    drop((cache, shard));
+    drop((cache, work));
 }
 
-/// Starts [`helper_holds_uv_locks`] on `cache` (with a shard lock if
-/// `building`) and waits until it holds its locks.
-fn start_uv_like(cache: &Path, building: bool) -> Running {
-    let shard = cache.join("sdists-v11/path/0123456789abcdef/.lock");
-    fs::create_dir_all(shard.parent().unwrap()).unwrap();
-    fs::write(&shard, "").unwrap();
+/// The lock uv 0.13 holds while it builds a local distribution.
+const SDIST_SHARD_LOCK: &str = "sdists-v11/path/0123456789abcdef/.lock";
+/// The lock uv 0.13 holds while it makes (and installs into) a cached
+/// environment for `uvx`.
+const ENVIRONMENT_LOCK: &str = "environments-v2/8b0cbae4892decd7/709743b0bde6ce58.lock";
+
+/// Starts [`helper_holds_uv_locks`] on `cache`, holding `work_lock` (a path
+/// in the cache) if given, and waits until it holds its locks.
+fn start_uv_like(cache: &Path, work_lock: Option<&str>) -> Running {
+    fs::create_dir_all(cache).unwrap();
     fs::write(cache.join(".lock"), "").unwrap();
     let ready = cache.join("helper-ready");
     let mut command = Command::new(std::env::current_exe().unwrap());
@@ -111,9 +116,13 @@ fn start_uv_like(cache: &Path, building: bool) -> Running {
         .env("MCP_UVCC_HELPER_CACHE_LOCK", cache.join(".lock"))
         .env("MCP_UVCC_HELPER_READY", &ready)
         .stdout(std::process::Stdio::null());
-    if building {
-        command.env("MCP_UVCC_HELPER_SHARD_LOCK", &shard);
-    }
+    let work_lock = work_lock.map(|relative| {
+        let lock = cache.join(relative);
+        fs::create_dir_all(lock.parent().unwrap()).unwrap();
+        fs::write(&lock, "").unwrap();
+        command.env("MCP_UVCC_HELPER_WORK_LOCK", &lock);
+        lock
+    });
     let running = Running::spawn(&mut command);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while !ready.exists() {
@@ -123,8 +132,8 @@ fn start_uv_like(cache: &Path, building: bool) -> Running {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    if building {
-        assert_eq!(lock_state(&shard), LockState::Held);
+    if let Some(lock) = work_lock {
+        assert_eq!(lock_state(&lock), LockState::Held);
     }
     running
 }
@@ -135,18 +144,15 @@ fn outlast_start_time_slack() {
     std::thread::sleep(mcp_uv_cache_cleanup::liveness::START_TIME_SLACK + Duration::from_millis(1500));
 }
 
-#[test]
-#[cfg_attr(
-    under_qemu,
-    ignore = "qemu-user without binfmt_misc cannot exec this arm64 binary as the uv stand-in; the real-uv stage and the x86_64 and Wine runs cover the lock rule"
-)]
-fn a_building_uv_keeps_the_build_dirs_made_since_it_started() {
-    let scratch = Scratch::new("live-building");
+/// A uv stand-in holding `work_lock` keeps the build dirs made since it
+/// started, not one made before; once it exits, both go.
+fn dirs_made_since_a_uv_holding_started_are_kept(label: &str, work_lock: &str) {
+    let scratch = Scratch::new(label);
     let cache = scratch.dir("cache");
     let root = cache.join("builds-v0");
     build_venv(&root.join(".tmpBefore"));
     outlast_start_time_slack();
-    let uv = start_uv_like(&cache, true);
+    let uv = start_uv_like(&cache, Some(work_lock));
     build_venv(&root.join(".tmpDuring"));
 
     let report = drop_in_sweep(&root);
@@ -172,11 +178,29 @@ fn a_building_uv_keeps_the_build_dirs_made_since_it_started() {
     under_qemu,
     ignore = "qemu-user without binfmt_misc cannot exec this arm64 binary as the uv stand-in; the real-uv stage and the x86_64 and Wine runs cover the lock rule"
 )]
+fn a_building_uv_keeps_the_build_dirs_made_since_it_started() {
+    dirs_made_since_a_uv_holding_started_are_kept("live-building", SDIST_SHARD_LOCK);
+}
+
+#[test]
+#[cfg_attr(
+    under_qemu,
+    ignore = "qemu-user without binfmt_misc cannot exec this arm64 binary as the uv stand-in; the real-uv stage and the x86_64 and Wine runs cover the lock rule"
+)]
+fn a_uv_making_a_tool_environment_keeps_the_dirs_made_since_it_started() {
+    dirs_made_since_a_uv_holding_started_are_kept("live-environment", ENVIRONMENT_LOCK);
+}
+
+#[test]
+#[cfg_attr(
+    under_qemu,
+    ignore = "qemu-user without binfmt_misc cannot exec this arm64 binary as the uv stand-in; the real-uv stage and the x86_64 and Wine runs cover the lock rule"
+)]
 fn a_uv_running_a_tool_keeps_no_build_dir_alive() {
     let scratch = Scratch::new("live-tool");
     let cache = scratch.dir("cache");
     let root = cache.join("builds-v0");
-    let _uvx = start_uv_like(&cache, false);
+    let _uvx = start_uv_like(&cache, None);
     build_venv(&root.join(".tmpAfter"));
     let report = drop_in_sweep(&root);
     assert_eq!(report.counts, counts(1, 1, 1, 0), "{report:?}");

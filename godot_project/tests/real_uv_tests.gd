@@ -15,7 +15,10 @@ extends "res://tests/test_case.gd"
 ## With MCP_UVCC_REAL_UV_BETWEEN_ROOT instead: a cache where uv builds a package
 ## between two of its steps (its build venv made, a build requirement being
 ## built, so no process names that venv): a sweep at min_age_sec 0 must leave
-## every dir there, as uv's shard lock shows the build is on.
+## every dir there, as uv's shard lock shows the build is on. With
+## MCP_UVCC_REAL_UV_INSTALLING_ROOT: a cache where a uvx waits to install into the
+## tool environment it made there (no build, no process naming it): the same,
+## as uv's lock on the environment it is making shows it.
 
 const Hook := preload("res://addons/mcp_uv_cache_cleanup/uv_cache_sweep_hook.gd")
 const GodotAiDropIn := preload(
@@ -65,12 +68,26 @@ func test_a_build_between_its_steps_is_spared_at_any_age() -> void:
 	if root.is_empty():
 		skip("run by tests/real_uv/real_uv.sh, with a build between its steps")
 		return
-	var before := FsUtil.names_in(root)
 	# The package's venv, the requirement's venv and its wheel directory.
-	expect(before.size() >= 3, "the build's dirs are there: %s" % [before])
-	var swept: Dictionary = cleanup.purge_directory_with(root, {"min_age_sec": 0})
-	expect_eq(swept, counts(0, 0, 0, 0), "min_age_sec 0: nothing of the build is touched")
-	var report: Dictionary = cleanup.purge_directory_report(root)
-	expect_eq(report.get("live"), before.size(), "report: every dir of the build is live")
-	expect_eq(FsUtil.names_in(root), before, "the build's dirs are all still there")
+	_expect_all_spared_at_any_age(root, 3)
 
+
+func test_a_uvx_installing_into_its_environment_is_spared_at_any_age() -> void:
+	var root := OS.get_environment("MCP_UVCC_REAL_UV_INSTALLING_ROOT")
+	if root.is_empty():
+		skip("run by tests/real_uv/real_uv.sh, with a uvx installing")
+		return
+	# The tool's environment, made before the wheel it waits for.
+	_expect_all_spared_at_any_age(root, 1)
+
+
+## Sweeps `root` at min_age_sec 0 and expects it to hold at least `at_least`
+## dirs, every one live and left exactly as it was.
+func _expect_all_spared_at_any_age(root: String, at_least: int) -> void:
+	var before := FsUtil.names_in(root)
+	expect(before.size() >= at_least, "uv's dirs are there: %s" % [before])
+	var swept: Dictionary = cleanup.purge_directory_with(root, {"min_age_sec": 0})
+	expect_eq(swept, counts(0, 0, 0, 0), "min_age_sec 0: nothing of uv's is touched")
+	var report: Dictionary = cleanup.purge_directory_report(root)
+	expect_eq(report.get("live"), before.size(), "report: every dir of uv's is live")
+	expect_eq(FsUtil.names_in(root), before, "uv's dirs are all still there")

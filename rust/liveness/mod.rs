@@ -16,13 +16,14 @@
 //!    the build's `<.tmp>/bin/python -c <script>`, and the script names the
 //!    wheel's output directory, a second `.tmp*`); or
 //! 2. **is a uv building with this cache** and started before the `.tmp*`
-//!    directory was created. While uv builds a distribution it holds the
-//!    lock of that distribution's shard inside the cache; between the steps
-//!    of a build (while it installs the build requirements, say) no process
-//!    refers to the build directory, and this rule is what covers those
+//!    directory was created. While uv builds a distribution, or makes a
+//!    cached environment for `uvx`, it holds a lock inside the cache (the
+//!    distribution's shard, the environment's entry); between the steps (while
+//!    it installs the build requirements, or downloads the tool's packages)
+//!    no process refers to the directory, and this rule is what covers those
 //!    moments. It reads uv's locks, not the processes ([`uv_locks`]), so it
-//!    holds on every system. A `uvx` that only runs a tool (a server, an MCP
-//!    bridge) holds no shard lock, so it does not keep other directories
+//!    holds on every system. A `uvx` whose tool runs (a server, an MCP
+//!    bridge) holds neither lock, so it does not keep other directories
 //!    alive.
 //!
 //! What each system can see:

@@ -1,14 +1,27 @@
-//! Rule 2 of [`super`]: a uv building with the cache, found from uv's own
-//! locks, on every system.
+//! Rule 2 of [`super`]: a uv filling a directory of `builds-v0`, found from
+//! uv's own locks, on every system.
 //!
-//! While uv builds a distribution it holds the lock of that distribution's
-//! shard in the source-distribution bucket (`<cache>/sdists-v<N>/…/.lock`,
-//! exclusive, through `std::fs::File::lock`: `flock` on Unix, `LockFileEx`
-//! over the whole file on Windows), from before it makes the build venv in
-//! `builds-v0` until the wheel is built. Between the steps of a build (while
-//! it installs the build requirements, say) no process names the build venv,
-//! and this lock is what shows the build is still on. The bucket's version
-//! changes between uv releases, so every `sdists-v*` is looked in.
+//! uv makes a `builds-v0/.tmp*` directory for two kinds of work, and holds an
+//! exclusive lock in the cache for as long as each lasts, from before it
+//! makes the directory:
+//!
+//! - **a build**: the lock of the distribution's shard in the
+//!   source-distribution bucket (`<cache>/sdists-v<N>/…/.lock`), until the
+//!   wheel is built. Between the steps of a build (while it installs the
+//!   build requirements, say) no process names the build venv.
+//! - **a cached environment** (`uvx`, `uv tool run`, `uv run --with`): the
+//!   lock of that environment's entry in the environments bucket
+//!   (`<cache>/environments-v<N>/<interpreter>/<resolution>.lock` in uv 0.13,
+//!   `<interpreter>/.lock` earlier), while uv makes the environment in
+//!   `builds-v0`, installs into it and moves it into the cache. While it
+//!   downloads or links the packages, nothing may name the environment
+//!   either. Measured with uv 0.13.9 (`tests/real_uv/real_uv.sh`): a sweep at
+//!   that moment removed the environment, and the `uvx` failed.
+//!
+//! Both are taken through `std::fs::File::lock` (`flock` on Unix,
+//! `LockFileEx` over the whole file on Windows). The buckets' versions change
+//! between uv releases, so every `sdists-v*` and `environments-v*` is looked
+//! in. A `uvx` whose environment is made holds neither while its tool runs.
 //!
 //! A lock is found held by trying to take it shared without waiting: that
 //! fails only while another process holds it exclusively, on every system.
@@ -19,33 +32,53 @@
 //! (`platform::lock_holder_starts`): `/proc/locks` on Linux, the Restart
 //! Manager on Windows. Where it cannot be told (macOS, a holder in another
 //! PID namespace, an error), the start is unknown and every build dir counts
-//! as the build's: a build in progress is never broken, and a stale dir only
+//! as the holder's: work in progress is never broken, and a stale dir only
 //! waits for the next sweep.
 
+use std::ffi::OsStr;
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
-/// The name uv gives every shard lock.
-const LOCK_FILE_NAME: &str = ".lock";
+/// A cache bucket in which uv locks what it makes in `builds-v0`.
+struct LockBucket {
+    /// How the bucket's name starts (`sdists-v9`, `sdists-v11`, …).
+    prefix: &'static str,
+    /// How deep below the bucket its locks lie, at most: the walk goes no
+    /// further (a build's unpacked source lies below a shard).
+    max_depth: usize,
+    /// Whether a file of that name is one of the bucket's locks.
+    is_lock: fn(&OsStr) -> bool,
+}
 
-/// How the source-distribution bucket's name starts (`sdists-v9`,
-/// `sdists-v11`, …).
-const SDISTS_BUCKET_PREFIX: &str = "sdists-v";
-
-/// How deep below a bucket a shard lock lies: `index/<index>/<name>/<version>/.lock`
-/// is the deepest (5); a build's unpacked source below a shard is not walked
-/// past that.
-const SHARD_LOCK_MAX_DEPTH: usize = 5;
+/// The buckets rule 2 reads (see the module documentation).
+const LOCK_BUCKETS: [LockBucket; 2] = [
+    // `index/<index>/<name>/<version>/.lock` is the deepest shard lock. A
+    // shard also holds a build's unpacked source, whose own `*.lock` files
+    // (a project's `uv.lock`) are not uv's locks: the name must be exact.
+    LockBucket {
+        prefix: "sdists-v",
+        max_depth: 5,
+        is_lock: |name| name == ".lock",
+    },
+    // `<interpreter>/<resolution>.lock` (uv 0.13) or `<interpreter>/.lock`
+    // (earlier); beside them lie only the environments' links.
+    LockBucket {
+        prefix: "environments-v",
+        max_depth: 2,
+        is_lock: |name| name.as_encoded_bytes().ends_with(b".lock"),
+    },
+];
 
 /// The uvs building with a cache, as far as its locks tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildingUvs {
-    /// No shard lock is held: no uv is building with this cache.
+    /// No lock of the buckets rule 2 reads is held: no uv is building a distribution
+    /// or an environment in this cache.
     None,
-    /// At least one shard lock is held; when the earliest holder started,
+    /// At least one is held; when the earliest holder started,
     /// or `None` when that cannot be told (then every build dir is its).
     Since(Option<SystemTime>),
 }
@@ -66,26 +99,30 @@ pub fn building_uvs(cache: &Path) -> BuildingUvs {
     BuildingUvs::Since(earliest)
 }
 
-/// The shard locks of `cache` that another process holds now (or whose state
-/// cannot be read: the safe side), in no particular order.
+/// The locks of `cache`'s `sdists-v*` and `environments-v*` buckets (see the
+/// module documentation) that another process holds now
+/// (or whose state cannot be read: the safe side), in no particular order.
 pub fn held_shard_locks(cache: &Path) -> Vec<PathBuf> {
-    let Ok(buckets) = std::fs::read_dir(cache) else {
+    let Ok(entries) = std::fs::read_dir(cache) else {
         return Vec::new();
     };
     let mut held = Vec::new();
-    for bucket in buckets.flatten() {
-        let is_sdists = bucket
-            .file_name()
-            .to_str()
-            .is_some_and(|name| name.starts_with(SDISTS_BUCKET_PREFIX));
-        if !is_sdists || !bucket.file_type().is_ok_and(|kind| kind.is_dir()) {
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(bucket) = LOCK_BUCKETS
+            .iter()
+            .find(|bucket| name.to_str().is_some_and(|name| name.starts_with(bucket.prefix)))
+        else {
+            continue;
+        };
+        if !entry.file_type().is_ok_and(|kind| kind.is_dir()) {
             continue;
         }
-        let locks = WalkDir::new(bucket.path())
-            .max_depth(SHARD_LOCK_MAX_DEPTH)
+        let locks = WalkDir::new(entry.path())
+            .max_depth(bucket.max_depth)
             .into_iter()
             .flatten()
-            .filter(|entry| entry.file_type().is_file() && entry.file_name() == LOCK_FILE_NAME);
+            .filter(|lock| lock.file_type().is_file() && (bucket.is_lock)(lock.file_name()));
         held.extend(
             locks
                 .map(walkdir::DirEntry::into_path)
@@ -159,24 +196,35 @@ mod tests {
     }
 
     #[test]
-    fn only_held_locks_of_every_sdists_bucket_are_found() {
+    fn only_held_locks_of_the_sdists_and_environments_buckets_are_found() {
         let cache = scratch("find");
         let old_bucket = shard_lock(&cache, "sdists-v9/index/abc/pkg/1.0/.lock");
         let new_bucket = shard_lock(&cache, "sdists-v11/git/def/0123/.lock");
+        let environment = shard_lock(&cache, "environments-v2/8b0cbae4/709743b0.lock");
+        let old_environment = shard_lock(&cache, "environments-v1/8b0cbae4/.lock");
         let free = shard_lock(&cache, "sdists-v11/path/free/.lock");
+        let project_lock = shard_lock(&cache, "sdists-v11/path/free/src/uv.lock");
         let elsewhere = shard_lock(&cache, "wheels-v5/pypi/pkg/.lock");
         let cache_lock = shard_lock(&cache, ".lock");
-        let holders: Vec<File> = [&old_bucket, &new_bucket, &elsewhere, &cache_lock]
-            .iter()
-            .map(|lock| {
-                let file = File::open(lock).unwrap();
-                file.lock().unwrap();
-                file
-            })
-            .collect();
+        let holders: Vec<File> = [
+            &old_bucket,
+            &new_bucket,
+            &environment,
+            &old_environment,
+            &project_lock,
+            &elsewhere,
+            &cache_lock,
+        ]
+        .iter()
+        .map(|lock| {
+            let file = File::open(lock).unwrap();
+            file.lock().unwrap();
+            file
+        })
+        .collect();
         let mut held = held_shard_locks(&cache);
         held.sort();
-        let mut want = vec![new_bucket, old_bucket];
+        let mut want = vec![new_bucket, old_bucket, environment, old_environment];
         want.sort();
         assert_eq!(held, want, "free: {free:?}");
         drop(holders);

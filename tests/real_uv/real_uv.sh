@@ -12,7 +12,10 @@
 #    builds' dirs stay untouched, and the hook's Output line says why.
 #    Then a build held between its steps (its build requirement, slowdep,
 #    being built: no process names its venv, only uv's shard lock shows the
-#    build) is swept at min_age_sec 0: nothing of it is touched.
+#    build) is swept at min_age_sec 0: nothing of it is touched. So is a
+#    uvx installing into the tool environment it made in builds-v0 (its wheel
+#    download held back by a loopback index, tests/real_uv/stalling_index.py):
+#    only uv's lock on the cached environment shows it.
 # 3. Every build succeeds and its wheel is there; then uv's cache still works:
 #    `uv cache prune`, a fresh build, `uv cache clean`.
 #
@@ -56,13 +59,18 @@ start_build() {
     started_pid=$!
 }
 
-# Waits (up to 60 s) until build NAME's backend runs build_wheel.
-wait_building() {
-    local name="$1" waited=0
-    until [[ -f "$scratch/building-$name" ]]; do
-        ((waited++ < 600)) || { echo "real_uv: build $name never started:" >&2; cat "$scratch/build-$name.log" >&2; exit 1; }
+# Waits (up to 60 s) until FILE exists; else prints WHAT and LOG, and exits.
+wait_for() {
+    local file="$1" what="$2" log="$3" waited=0
+    until [[ -f "$file" ]]; do
+        ((waited++ < 600)) || { echo "real_uv: $what:" >&2; cat "$log" >&2; exit 1; }
         sleep 0.1
     done
+}
+
+# Waits until build NAME's backend runs build_wheel.
+wait_building() {
+    wait_for "$scratch/building-$1" "build $1 never started" "$scratch/build-$1.log"
 }
 
 # Waits for build NAME, started as PID, and sets failed=1 unless it exited 0
@@ -103,7 +111,7 @@ failed=0
     judged "real_uv: sweeps" "$scratch/sweeps.log" -- run_scene "$engine" "$scratch/sweeps.log" godot_project \
         res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
 ) || failed=1
-if ! grep -qx '1 passed, 0 failed, 1 skipped' "$scratch/sweeps.log"; then
+if ! grep -qx '1 passed, 0 failed, 2 skipped' "$scratch/sweeps.log"; then
     echo "real_uv: the sweep case did not pass (or was skipped)" >&2
     failed=1
 fi
@@ -142,10 +150,40 @@ failed=0
     judged "real_uv: between steps" "$scratch/between.log" -- run_scene "$engine" "$scratch/between.log" \
         godot_project res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
 ) || failed=1
-grep -qx '1 passed, 0 failed, 1 skipped' "$scratch/between.log" || { echo "real_uv: the between-steps case did not pass" >&2; failed=1; }
+grep -qx '1 passed, 0 failed, 2 skipped' "$scratch/between.log" || { echo "real_uv: the between-steps case did not pass" >&2; failed=1; }
 check_build between "$between_pid"
 ((failed == 0)) || exit 1
 echo "real_uv: the build swept between its steps succeeded"
+
+echo "== a uvx installing into its environment, swept at min_age_sec 0"
+# uvx makes the tool's environment in builds-v0, then installs into it. From a
+# loopback index whose wheel download waits (stalling_index.py), it stays in
+# that step: no build runs and no process names the environment; only uv's
+# lock on the cached environment it is making shows it is in use.
+python3 tests/real_uv/stalling_index.py "$scratch/out-one/slowpkg-0.1.0-py3-none-any.whl" \
+    "$scratch/index-port" "$scratch/index-release" "$scratch/index-asked" > "$scratch/index.log" 2>&1 &
+index_pid=$!
+wait_for "$scratch/index-port" "the index never listened" "$scratch/index.log"
+UV_OFFLINE=0 setsid uvx --index-url "http://127.0.0.1:$(cat "$scratch/index-port")/simple" --from slowpkg \
+    python -c 'import slowpkg; assert slowpkg.BUILT' > "$scratch/uvx.log" 2>&1 &
+uvx_pid=$!
+wait_for "$scratch/index-asked" "uvx never asked for the wheel" "$scratch/uvx.log"
+failed=0
+(
+    export MCP_UVCC_REAL_UV_INSTALLING_ROOT="$root"
+    judged "real_uv: installing" "$scratch/installing.log" -- run_scene "$engine" "$scratch/installing.log" \
+        godot_project res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
+) || failed=1
+grep -qx '1 passed, 0 failed, 2 skipped' "$scratch/installing.log" || { echo "real_uv: the installing case did not pass" >&2; failed=1; }
+touch "$scratch/index-release"
+if ! wait "$uvx_pid"; then
+    echo "real_uv: the uvx swept while installing FAILED:" >&2
+    cat "$scratch/uvx.log" >&2
+    failed=1
+fi
+kill "$index_pid"
+((failed == 0)) || exit 1
+echo "real_uv: the uvx swept while installing ran its tool"
 
 echo "== uv's cache afterwards"
 uv cache prune
