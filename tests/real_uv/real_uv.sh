@@ -73,6 +73,21 @@ wait_building() {
     wait_for "$scratch/building-$1" "build $1 never started" "$scratch/build-$1.log"
 }
 
+# Runs real_uv_tests.gd's cases in the engine, logged to LOG, with the
+# environment's NAME=VALUE assignments that enable one of them: fails unless
+# that one passed and the other two were skipped. judged exits, so a subshell.
+run_uv_case() {
+    local label="$1" log="$2"
+    shift 2
+    (
+        # shellcheck disable=SC2163 # NAME=VALUE assignments, exported as given
+        export "$@"
+        judged "real_uv: $label" "$log" -- run_scene "$engine" "$log" godot_project \
+            res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
+    ) || return 1
+    grep -qx '1 passed, 0 failed, 2 skipped' "$log" || { echo "real_uv: the $label case did not pass (or was skipped)" >&2; return 1; }
+}
+
 # Waits for build NAME, started as PID, and sets failed=1 unless it exited 0
 # with its wheel there.
 check_build() {
@@ -104,17 +119,10 @@ sleep "$sweep_after_sec"
 prepare_project godot_project
 killed_list="$(IFS=,; echo "${killed[*]}")"
 # The builds are checked whatever the sweeps' verdict: a sweep that broke
-# them must show as failed builds too. judged exits, so a subshell.
+# them must show as failed builds too.
 failed=0
-(
-    export MCP_UVCC_REAL_UV_BUILDS_ROOT="$root" MCP_UVCC_REAL_UV_KILLED="$killed_list"
-    judged "real_uv: sweeps" "$scratch/sweeps.log" -- run_scene "$engine" "$scratch/sweeps.log" godot_project \
-        res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
-) || failed=1
-if ! grep -qx '1 passed, 0 failed, 2 skipped' "$scratch/sweeps.log"; then
-    echo "real_uv: the sweep case did not pass (or was skipped)" >&2
-    failed=1
-fi
+run_uv_case sweeps "$scratch/sweeps.log" \
+    MCP_UVCC_REAL_UV_BUILDS_ROOT="$root" MCP_UVCC_REAL_UV_KILLED="$killed_list" || failed=1
 # The hook's one Output line says why the builds' dirs stay: the cache, then
 # how many are in use (the counts themselves are the case's to check).
 left_alone="$(rust_line LEFT_ALONE rust/binding/outcome.rs)"
@@ -145,12 +153,7 @@ MCP_UVCC_SLOW_BUILD_ONLY=slowdep MCP_UVCC_SLOW_BUILD_SEC=30 MCP_UVCC_SLOW_BUILD_
 between_pid=$!
 wait_building between
 failed=0
-(
-    export MCP_UVCC_REAL_UV_BETWEEN_ROOT="$root"
-    judged "real_uv: between steps" "$scratch/between.log" -- run_scene "$engine" "$scratch/between.log" \
-        godot_project res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
-) || failed=1
-grep -qx '1 passed, 0 failed, 2 skipped' "$scratch/between.log" || { echo "real_uv: the between-steps case did not pass" >&2; failed=1; }
+run_uv_case between-steps "$scratch/between.log" MCP_UVCC_REAL_UV_BETWEEN_ROOT="$root" || failed=1
 check_build between "$between_pid"
 ((failed == 0)) || exit 1
 echo "real_uv: the build swept between its steps succeeded"
@@ -169,12 +172,7 @@ UV_OFFLINE=0 setsid uvx --index-url "http://127.0.0.1:$(cat "$scratch/index-port
 uvx_pid=$!
 wait_for "$scratch/index-asked" "uvx never asked for the wheel" "$scratch/uvx.log"
 failed=0
-(
-    export MCP_UVCC_REAL_UV_INSTALLING_ROOT="$root"
-    judged "real_uv: installing" "$scratch/installing.log" -- run_scene "$engine" "$scratch/installing.log" \
-        godot_project res://tests/suite.tscn --case=res://tests/real_uv_tests.gd
-) || failed=1
-grep -qx '1 passed, 0 failed, 2 skipped' "$scratch/installing.log" || { echo "real_uv: the installing case did not pass" >&2; failed=1; }
+run_uv_case installing "$scratch/installing.log" MCP_UVCC_REAL_UV_INSTALLING_ROOT="$root" || failed=1
 touch "$scratch/index-release"
 if ! wait "$uvx_pid"; then
     echo "real_uv: the uvx swept while installing FAILED:" >&2
