@@ -111,7 +111,9 @@ static func remove_tree(path: String) -> void:
 	var global := ProjectSettings.globalize_path(path)
 	if not exists(global):
 		return
-	_remove_below(global)
+	var parent := DirAccess.open(global.get_base_dir())
+	if parent != null and not parent.is_link(global):
+		_remove_below(global)
 	DirAccess.remove_absolute(global)
 	if not exists(global):
 		return
