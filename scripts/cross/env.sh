@@ -4,7 +4,8 @@
 #
 # rustup here has only the host's standard library and cannot fetch another,
 # so every library is built by Debian's Rust (rustc-web, cargo-web and the std
-# source in rust-web-src), which builds each target's std with -Zbuild-std;
+# source in rust-web-src), which builds each target's std with -Zbuild-std
+# (but Linux x86_64's, which it ships prebuilt; debian_cargo says why);
 # RUSTC_BOOTSTRAP=1 lets that stable compiler take the -Z flag. zig (PyPI
 # ziglang, driven by cargo-zigbuild) is the C toolchain and linker for Linux
 # (both CPUs: Debian's Rust builds every library, the host's too) and Windows
@@ -19,6 +20,8 @@
 source scripts/toolchains.sh
 
 CROSS_TARGET_DIR=target/cross
+# The one target debian_cargo builds with Debian's prebuilt std.
+DEBIAN_STD_TARGET=x86_64-unknown-linux-gnu
 LLVM_BIN=/usr/lib/llvm-22/bin
 
 # Fails with one line naming what is missing: Debian packages, or the PyPI
@@ -42,11 +45,17 @@ zig_dir() {
 # first on PATH for everything else. Variables set before the call (a linker,
 # SDKROOT) reach cargo.
 #
-# The std it builds includes libtest, for a library build too: cargo makes
-# every crate of the target depend on each std crate it builds, and a test
-# build needs libtest, so without it in both a test build of the target
-# shares nothing with the library build and compiles std and every
-# dependency again (3 minutes a suite). The library links none of libtest.
+# Linux x86_64 links the std Debian ships prebuilt (libstd-rust-web-dev, a
+# dependency of rustc-web): building std is over a minute of a target's first
+# build (the Linux x86_64 library: 162 s with -Zbuild-std, 91 s without), and
+# the library it makes keeps the glibc floor. Debian's Linux arm64 std
+# (libstd-rust-web-dev:arm64) does not: it needs gettid@GLIBC_2.30, which
+# tests/cross/check_library.sh rejects. Every other target builds its own std.
+# That std includes libtest, for a library build too: cargo makes every crate
+# of the target depend on each std crate it builds, and a test build needs
+# libtest, so without it in both a test build of the target shares nothing
+# with the library build and compiles std and every dependency again (3
+# minutes a suite). The library links none of libtest.
 debian_cargo() {
     local driver=(/usr/bin/cargo) zigbuild=false
     if [[ "$1" == --zigbuild ]]; then
@@ -59,9 +68,12 @@ debian_cargo() {
         driver=("$(command -v cargo-zigbuild)")
         [[ "$subcommand" == build ]] && subcommand=zigbuild
     fi
+    local build_std=("-Zbuild-std=std,panic_unwind,test")
+    # zigbuild's TARGET carries the glibc floor (x86_64-unknown-linux-gnu.2.28).
+    [[ "${target%%.*}" == "$DEBIAN_STD_TARGET" ]] && build_std=()
     (
         export PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
-        "${driver[@]}" "$subcommand" -Zbuild-std=std,panic_unwind,test --target "$target" \
+        "${driver[@]}" "$subcommand" "${build_std[@]}" --target "$target" \
             --target-dir "$CROSS_TARGET_DIR" "$@"
     )
 }
