@@ -9,10 +9,8 @@
 #   scripts/build-addon.sh            build + demo
 #   scripts/build-addon.sh --no-demo  build only
 #
-# Two libraries, as the .gdextension names them (scripts/library_names.sh):
-# the editor's, with the classes' help pages (feature editor-docs), and the
-# one export templates load, without them (gdext warns when a template loads
-# docs). On macOS both CPU slices (rustup targets x86_64-apple-darwin and
+# One library, named as the .gdextension names it (scripts/library_names.sh).
+# On macOS both CPU slices (rustup targets x86_64-apple-darwin and
 # aarch64-apple-darwin) go into one universal file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,24 +23,19 @@ platform="$(host_platform)" || {
 os="$(platform_os "$platform")"
 bin=addons/mcp_uv_cache_cleanup/bin
 mkdir -p "$bin"
-for variant in "${VARIANTS[@]}"; do
-    shipped="$bin/$(shipped_library_name "$platform" "$variant")"
-    if [[ "$os" == macos ]]; then
-        slices=()
-        for target in $(platform_rust_targets "$platform"); do
-            # shellcheck disable=SC2046 # no features, or --features NAME: split on purpose
-            MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")" \
-                cargo build --release --lib --target "$target" $(variant_features "$variant")
-            slices+=("target/$target/release/$(cargo_library_name macos)")
-        done
-        lipo -create -output "$shipped" "${slices[@]}"
-    else
-        # shellcheck disable=SC2046 # as above
-        cargo build --release --lib $(variant_features "$variant")
-        cp "target/release/$(cargo_library_name "$os")" "$shipped"
-    fi
-    echo "built $shipped"
-done
+shipped="$bin/$(shipped_library_name "$platform")"
+if [[ "$os" == macos ]]; then
+    slices=()
+    for target in $(platform_rust_targets "$platform"); do
+        MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")" cargo build --release --lib --target "$target"
+        slices+=("target/$target/release/$(cargo_library_name macos)")
+    done
+    lipo -create -output "$shipped" "${slices[@]}"
+else
+    cargo build --release --lib
+    cp "target/release/$(cargo_library_name "$os")" "$shipped"
+fi
+echo "built $shipped"
 
 if [[ "${1:-}" != "--no-demo" ]]; then
     cargo run --release --quiet --example demo_sweep

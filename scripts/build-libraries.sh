@@ -20,29 +20,25 @@ source scripts/windows/env.sh
 bin=addons/mcp_uv_cache_cleanup/bin
 mkdir -p "$bin"
 
-# Builds PLATFORM's VARIANT and prints the path of the built file.
+# Builds PLATFORM's library and prints the path of the built file.
 build_library() {
-    local platform="$1" variant="$2" features
-    features="$(variant_features "$variant")"
+    local platform="$1"
     case "$platform" in
         windows-x86_64)
-            # shellcheck disable=SC2086 # features are separate arguments
-            windows_cargo build --release --lib $features >&2 || return
+            windows_cargo build --release --lib >&2 || return
             echo "$WINDOWS_TARGET_DIR/$WINDOWS_TARGET/release/$(cargo_library_name windows)"
             ;;
         macos-universal)
             local slices=() target
             for target in $(platform_rust_targets "$platform"); do
-                # shellcheck disable=SC2086
-                slices+=("$(cross_build "$target" $features)") || return
+                slices+=("$(cross_build "$target")") || return
             done
-            local universal="$CROSS_TARGET_DIR/universal-$variant.dylib"
+            local universal="$CROSS_TARGET_DIR/universal.dylib"
             "$LLVM_BIN/llvm-lipo" -create -output "$universal" "${slices[@]}"
             echo "$universal"
             ;;
         *)
-            # shellcheck disable=SC2086
-            cross_build "$(platform_rust_targets "$platform")" $features
+            cross_build "$(platform_rust_targets "$platform")"
             ;;
     esac
 }
@@ -59,10 +55,8 @@ for platform in "${platforms[@]}"; do
 done
 
 for platform in "${platforms[@]}"; do
-    for variant in "${VARIANTS[@]}"; do
-        built="$(build_library "$platform" "$variant")"
-        shipped="$bin/$(shipped_library_name "$platform" "$variant")"
-        cp "$built" "$shipped"
-        tests/cross/check_library.sh "$platform" "$shipped"
-    done
+    built="$(build_library "$platform")"
+    shipped="$bin/$(shipped_library_name "$platform")"
+    cp "$built" "$shipped"
+    tests/cross/check_library.sh "$platform" "$shipped"
 done

@@ -28,12 +28,10 @@ archive="$out_dir/mcp_uv_cache_cleanup-$version.zip"
 
 missing=()
 for platform in "${PLATFORMS[@]}"; do
-    for variant in "${VARIANTS[@]}"; do
-        name="$(shipped_library_name "$platform" "$variant")"
-        [[ -f "$addon/bin/$name" ]] || missing+=("$name")
-        grep -q "/bin/$name\"" "$addon/mcp_uv_cache_cleanup.gdextension" ||
-            missing+=("$name (not in the .gdextension)")
-    done
+    name="$(shipped_library_name "$platform")"
+    [[ -f "$addon/bin/$name" ]] || missing+=("$name")
+    grep -q "/bin/$name\"" "$addon/mcp_uv_cache_cleanup.gdextension" ||
+        missing+=("$name (not in the .gdextension)")
 done
 if ((${#missing[@]})); then
     echo "build-release: missing libraries: ${missing[*]} (scripts/build-libraries.sh)" >&2
@@ -51,9 +49,7 @@ git ls-files "$addon" | grep -v '/bin/' | while read -r file; do
     cp "$file" "$target/${file#"$addon"/}"
 done
 for platform in "${PLATFORMS[@]}"; do
-    for variant in "${VARIANTS[@]}"; do
-        cp "$addon/bin/$(shipped_library_name "$platform" "$variant")" "$target/bin/"
-    done
+    cp "$addon/bin/$(shipped_library_name "$platform")" "$target/bin/"
 done
 cp LICENSE "$target/LICENSE"
 cp CHANGELOG.md "$target/CHANGELOG.md"

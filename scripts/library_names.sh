@@ -8,14 +8,13 @@
 # windows-arm64, and macos-universal (x86_64 and arm64 in one file; Godot's
 # macOS entries carry no arch tag).
 #
-# Each platform ships two builds of the same code: the editor's, with the
-# classes' help pages compiled in (cargo feature editor-docs), and the one
-# export templates load. mcp_uv_cache_cleanup.gdextension names both: its
-# [libraries] section is written from this file (scripts/gdextension.sh), so
-# a platform is added here and nowhere else by hand.
+# Each platform ships one library, which the editor and export templates
+# both load (the classes' help pages are loaded at the editor level only,
+# rust/binding/class_docs.rs). mcp_uv_cache_cleanup.gdextension names it:
+# its [libraries] section is written from this file (scripts/gdextension.sh),
+# so a platform is added here and nowhere else by hand.
 
 PLATFORMS=(linux-x86_64 linux-arm64 windows-x86_64 windows-arm64 macos-universal)
-VARIANTS=(template editor)
 
 # The oldest systems the libraries load on, set on purpose, never left to a
 # toolchain default (tests/cross/check_library.sh checks each):
@@ -60,15 +59,6 @@ platform_rust_targets() {
     esac
 }
 
-# The cargo features of VARIANT (editor or template), as arguments.
-variant_features() {
-    case "$1" in
-        editor) echo "--features editor-docs" ;;
-        template) echo "" ;;
-        *) echo "library_names: unknown variant '$1'" >&2; return 2 ;;
-    esac
-}
-
 # The file cargo writes for OS (linux, macos or windows).
 cargo_library_name() {
     case "$1" in
@@ -79,44 +69,34 @@ cargo_library_name() {
     esac
 }
 
-# The file the addon ships for PLATFORM and VARIANT, in bin/:
-# libmcp_uv_cache_cleanup.linux.arm64.editor.so and the like.
+# The file the addon ships for PLATFORM, in bin/:
+# libmcp_uv_cache_cleanup.linux.arm64.so and the like.
 shipped_library_name() {
     local name
     name="$(cargo_library_name "$(platform_os "$1")")" || return
-    local suffix=""
-    [[ "$2" == editor ]] && suffix=".editor"
-    echo "${name%.*}.$(platform_os "$1").$(platform_arch "$1")$suffix.${name##*.}"
+    echo "${name%.*}.$(platform_os "$1").$(platform_arch "$1").${name##*.}"
 }
 
-# The feature tags of PLATFORM's entry for BUILD (editor, debug or release)
-# in the .gdextension: os.BUILD.arch, or os.BUILD for macOS's universal file.
+# The feature tags of PLATFORM's entry in the .gdextension: os.arch, or os
+# for macOS's universal file. No build tag: the editor and every template
+# load the same file.
 gdextension_tags() {
     local os arch
     os="$(platform_os "$1")"
     arch="$(platform_arch "$1")"
     if [[ "$arch" == universal ]]; then
-        echo "$os.$2"
+        echo "$os"
     else
-        echo "$os.$2.$arch"
+        echo "$os.$arch"
     fi
 }
 
 # The [libraries] entries of mcp_uv_cache_cleanup.gdextension, one per line,
-# as scripts/gdextension.sh writes them: every editor library first (an
-# editor has both "editor" and "debug", and on a tie Godot takes the first
-# entry), then each template library under debug and under release (an
-# addon that shipped a release build only would not load in a debug
-# template).
+# as scripts/gdextension.sh writes them.
 gdextension_libraries() {
-    local platform build bin=res://addons/mcp_uv_cache_cleanup/bin
+    local platform bin=res://addons/mcp_uv_cache_cleanup/bin
     for platform in "${PLATFORMS[@]}"; do
-        echo "$(gdextension_tags "$platform" editor) = \"$bin/$(shipped_library_name "$platform" editor)\""
-    done
-    for platform in "${PLATFORMS[@]}"; do
-        for build in debug release; do
-            echo "$(gdextension_tags "$platform" "$build") = \"$bin/$(shipped_library_name "$platform" template)\""
-        done
+        echo "$(gdextension_tags "$platform") = \"$bin/$(shipped_library_name "$platform")\""
     done
 }
 

@@ -16,7 +16,8 @@
 #             gdlint on every .gd file, shellcheck on every shell script
 #             (warnings and errors), and every Markdown link
 #             (scripts/check_links.py); one SKIPPED line per missing tool.
-# cargo       cargo test: the sweep engine on a real filesystem, every rule.
+# cargo       cargo test: the sweep engine on a real filesystem, every rule;
+#             and the classes' help pages against the doc comments.
 # root        As root only: the permission tests again as an unprivileged
 #             user (root ignores permission bits, so only this run can fail
 #             if read-only handling breaks), and the process check's fallback
@@ -146,6 +147,9 @@ stage_suite() {
 
 stage_cargo() {
     cargo test --all-targets
+    # The help pages the library loads are the ones gdext writes from the
+    # doc comments (rust/binding/class_docs.rs).
+    cargo test --lib --features editor-docs class_docs
 }
 
 stage_root() {
@@ -226,14 +230,12 @@ stage_archive() {
     else
         echo "SKIPPED: the third-party notices and the licence policy (cargo install --locked ${NOTICES_CRATE[*]})"
     fi
-    local platform variant
+    local platform
     for platform in "${PLATFORMS[@]}"; do
-        for variant in "${VARIANTS[@]}"; do
-            if [[ ! -f "addons/mcp_uv_cache_cleanup/bin/$(shipped_library_name "$platform" "$variant")" ]]; then
-                echo "SKIPPED: the release archive (needs every platform's library: the libraries stage)"
-                return
-            fi
-        done
+        if [[ ! -f "addons/mcp_uv_cache_cleanup/bin/$(shipped_library_name "$platform")" ]]; then
+            echo "SKIPPED: the release archive (needs every platform's library: the libraries stage)"
+            return
+        fi
     done
     local archive installed
     archive="$(scripts/build-release.sh --no-build | tail -n 1)"

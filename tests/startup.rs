@@ -16,7 +16,7 @@ use mcp_uv_cache_cleanup::startup::{at_scene_level, decide, StandAside, Startup}
 fn library_in_project(scratch: &Scratch) -> PathBuf {
     let project = scratch.dir("project");
     write(project.join("project.godot"), "config_version=5\n");
-    let library = project.join("addons/mcp_uv_cache_cleanup/bin/libmcp_uv_cache_cleanup.linux.x86_64.editor.so");
+    let library = project.join("addons/mcp_uv_cache_cleanup/bin/libmcp_uv_cache_cleanup.linux.x86_64.so");
     write(&library, "not a real library");
     library
 }

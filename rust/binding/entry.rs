@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 use godot::prelude::*;
 use godot::sys;
 
-use super::{announcement, class_filter, godot_interface};
+use super::{announcement, class_docs, class_filter, godot_interface};
 use crate::panic_guard;
 use crate::startup::{at_scene_level, decide, StandAside, Startup};
 
@@ -41,7 +41,15 @@ struct McpUvCacheCleanupExtension;
 #[gdextension(entry_symbol = mcp_uv_cache_cleanup_gdext_init)]
 // SAFETY: one ExtensionLibrary in the crate, as gdext requires; its entry is
 // called only by `gdext_rust_init`, with Godot's own arguments.
-unsafe impl ExtensionLibrary for McpUvCacheCleanupExtension {}
+unsafe impl ExtensionLibrary for McpUvCacheCleanupExtension {
+    fn on_stage_init(stage: InitStage) {
+        // The help pages, which gdext would load here with register-docs
+        // (class_docs says why it does not).
+        if stage == InitStage::Editor {
+            class_docs::load_into_editor();
+        }
+    }
+}
 
 /// An initialisation callback, as in `GDExtensionInitialization`.
 type LevelCallback = Option<unsafe extern "C" fn(*mut c_void, sys::GDExtensionInitializationLevel)>;

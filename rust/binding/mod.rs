@@ -4,13 +4,15 @@
 //! of the crate. The modules import in one direction only:
 //! `cleanup_class` → `sweep_class` → `convert` and `outcome`; `entry` →
 //! `class_filter` and `announcement` → `godot_interface` (gdext registers
-//! the classes itself); `export_guard` needs none.
+//! the classes itself), and `entry` → `class_docs`; `export_guard` needs
+//! none.
 //!
 //! - [`entry`]: the entry point Godot calls, and the start-up decision's four
 //!   paths (register; all but `McpUvCacheCleanup`; nothing; decide at the
 //!   scene level);
 //! - [`class_filter`]: what lets gdext register every class but that one;
 //! - [`announcement`]: the one line that says why the extension stands aside;
+//! - [`class_docs`]: the classes' help pages, loaded into the editor;
 //! - [`godot_interface`]: the raw GDExtension calls where gdext cannot serve
 //!   (Godot's `get_proc_address`, kept once; its version; whether the editor
 //!   runs; the library's path);
@@ -25,6 +27,7 @@
 //!   report every static method of both classes goes through.
 
 pub(crate) mod announcement;
+pub(crate) mod class_docs;
 pub(crate) mod class_filter;
 pub(crate) mod cleanup_class;
 pub(crate) mod convert;

@@ -2,8 +2,8 @@
 # The Windows arm64 half of the test command (docs/platforms.md "Every platform"), under
 # Debian's arm64 Wine run by qemu-aarch64 (scripts/windows/arm64_wine.sh):
 #
-# 1. the shipped arm64 DLLs (both variants; built with
-#    scripts/build-libraries.sh windows-arm64 when missing) are loaded by
+# 1. the shipped arm64 DLL (built with scripts/build-libraries.sh
+#    windows-arm64 when missing) is loaded by
 #    tests/cross/windows/load_library.c, built for arm64 Windows: every import
 #    resolved, the entry symbol found and called as Godot calls it, once with
 #    Godot 4.3's interface (it must initialise) and once with none (the
@@ -26,13 +26,8 @@ require_arm64_wine
 
 target=aarch64-pc-windows-gnullvm
 bin=addons/mcp_uv_cache_cleanup/bin
-dlls=()
-for variant in "${VARIANTS[@]}"; do
-    dlls+=("$bin/$(shipped_library_name windows-arm64 "$variant")")
-done
-for dll in "${dlls[@]}"; do
-    [[ -f "$dll" ]] || scripts/build-libraries.sh windows-arm64
-done
+dll="$bin/$(shipped_library_name windows-arm64)"
+[[ -f "$dll" ]] || scripts/build-libraries.sh windows-arm64
 
 export MCP_UVCC_ZIG
 MCP_UVCC_ZIG="$(zig_dir)/zig"
@@ -44,18 +39,16 @@ echo "== arm64 Wine prefix"
 make_arm64_wine_prefix "$scratch/prefix" "${zig_cc[@]}"
 echo "== $("$MCP_UVCC_WINE_LOADER" --version) (arm64, under $(qemu-aarch64 --version | head -n 1))"
 
-echo "== the shipped arm64 DLLs, loaded as Godot loads them"
+echo "== the shipped arm64 DLL, loaded as Godot loads it"
 "${zig_cc[@]}" -municode -O2 -Wall -Wextra -Werror -o "$scratch/load_library.exe" tests/cross/windows/load_library.c
-for dll in "${dlls[@]}"; do
-    # A copy on drive C:, as a user's project would be.
-    cp "$dll" "$WINEPREFIX/drive_c/"
-    for interface in godot nothing; do
-        # gdext prints a line when it initialises, and the panic it must
-        # catch with the empty interface (without a backtrace).
-        [[ "$interface" == nothing ]] && echo "(an empty interface: the panic line below is expected)"
-        RUST_BACKTRACE=0 "$MCP_UVCC_WINE_LOADER" "$scratch/load_library.exe" "C:\\$(basename "$dll")" \
-            gdext_rust_init "$interface"
-    done
+# A copy on drive C:, as a user's project would be.
+cp "$dll" "$WINEPREFIX/drive_c/"
+for interface in godot nothing; do
+    # gdext prints a line when it initialises, and the panic it must
+    # catch with the empty interface (without a backtrace).
+    [[ "$interface" == nothing ]] && echo "(an empty interface: the panic line below is expected)"
+    RUST_BACKTRACE=0 "$MCP_UVCC_WINE_LOADER" "$scratch/load_library.exe" "C:\\$(basename "$dll")" \
+        gdext_rust_init "$interface"
 done
 
 echo "== Rust tests for $target under arm64 Wine"

@@ -56,7 +56,7 @@ engine_row() {
                 echo "SKIPPED: in-engine stages on $label: needs wine, wine64 and the Windows toolchain (docs/platforms.md, Windows)" >&2
                 return 0
             fi
-            if [[ ! -f "$MCP_UVCC_ADDON_SOURCE/bin/$(shipped_library_name windows-x86_64 template)" ]]; then
+            if [[ ! -f "$MCP_UVCC_ADDON_SOURCE/bin/$(shipped_library_name windows-x86_64)" ]]; then
                 echo "SKIPPED: in-engine stages on $label: no DLL (run scripts/build-libraries.sh windows-x86_64)" >&2
                 return 0
             fi

@@ -16,16 +16,15 @@
 # opted in:
 #
 # - --export-debug into a directory: the template, and the libraries Godot
-#   copies beside it (none of ours by default; the template build of ours
-#   when opted in);
+#   copies beside it (none of ours by default; the platform's library of
+#   ours when opted in);
 # - --export-pack into a .zip: the game's files. A zip carries no pack
 #   version, so the 4.3 and 4.6 templates run a 4.7 export (its .pck is
 #   version 4, which they refuse).
 #
 # Each game then runs on every template of engines.tsv for its OS (Windows
-# under Wine), the Linux default one also on the 4.7 editor from its .pck
-# (an editor picks the editor library, so the opted-in game is not run
-# there), and the Web ones on a Linux template. Every export and game log is
+# under Wine), the Linux default one also on the 4.7 editor from its .pck,
+# and the Web ones on a Linux template. Every export and game log is
 # judged (tests/engine/godot_log.py), and the editor's own extension list
 # must be as it was after each export. One SKIPPED line without an editor,
 # or a template for an OS.
@@ -200,7 +199,7 @@ export_desktop() {
         export_preset "$name" --export-debug "$dir/game.$ext"
         export_preset "$name" --export-pack "$dir/game.zip"
         libraries="$(our_libraries "$dir")"
-        [[ "$choice" == opt-in ]] && want="$(shipped_library_name "$platform" template)"
+        [[ "$choice" == opt-in ]] && want="$(shipped_library_name "$platform")"
         [[ "$libraries" == "$want" ]] || fail "$name: libraries of ours beside the game: '$libraries', want '$want'"
         local template
         for template in "$@"; do
