@@ -249,11 +249,12 @@ stage_archive() {
 # The in-engine stages, on every engine of the engine table (engine_rows
 # prints one SKIPPED line for each that is missing), each given the engine.
 stage_engines() {
-    local engines row path version kind os
+    local engines row path version kind os started
     mapfile -t engines < <(source tests/engine/godot_engines.sh && engine_rows)
     for row in "${engines[@]}"; do
         IFS=$'\t' read -r path version kind os <<< "$row"
         echo "== in-engine: Godot $version $kind ($os): $path"
+        started=$SECONDS
         tests/engine/godot_suite.sh "$path"
         tests/engine/godot_ai_coexistence.sh "$path"
         if [[ "$kind" == editor && "$os" == linux ]]; then
@@ -266,6 +267,7 @@ stage_engines() {
             # uv's real Windows caches, alone and beside godot-ai.
             tests/engine/godot_editor_windows.sh "$path"
         fi
+        echo "== in-engine: Godot $version $kind ($os) took $((SECONDS - started)) s"
     done
 }
 
@@ -306,18 +308,36 @@ done
 # In the order of STAGES, whatever the order named: a later stage may use an
 # earlier one's work (engines install the archive's addon). Each stage's
 # time is printed after it, and all of them at the end.
+# Beside its time, each stage's CPU time (user and system, of every process
+# it ran): what other work on the same cores competes for.
+cpu_times="$(mktemp)"
+cleanup+=("$cpu_times")
+# Sets CPU to the CPU seconds this script's finished children have used so
+# far. `times` runs in this shell, not in a command substitution: a subshell
+# would count its own children only.
+cpu_seconds() {
+    times > "$cpu_times"
+    CPU="$(tail -n 1 "$cpu_times" | awk '{
+        total = 0
+        for (i = 1; i <= 2; i++) { split($i, part, "m"); total += part[1] * 60 + part[2] }
+        printf "%d", total
+    }')"
+}
 times=()
 for stage in "${STAGES[@]}" suite; do
     if [[ " ${selected[*]} " == *" $stage "* ]]; then
         echo "== stage $stage ($(df -h --output=avail . | tail -n 1 | tr -d ' ') free on this disk)"
         started=$SECONDS
+        cpu_seconds
+        cpu_started=$CPU
         "stage_$stage"
         if "$drop_builds"; then
             # shellcheck disable=SC2046 # the globs are meant to expand here
             rm -rf $(builds_done_after "$stage")
         fi
         times+=("$stage $((SECONDS - started)) s")
-        echo "== stage $stage took $((SECONDS - started)) s"
+        cpu_seconds
+        echo "== stage $stage took $((SECONDS - started)) s (CPU $((CPU - cpu_started)) s)"
     fi
 done
 echo "== run.sh passed in $SECONDS s: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g')"
