@@ -51,11 +51,12 @@ zig_dir() {
 # the library it makes keeps the glibc floor. Debian's Linux arm64 std
 # (libstd-rust-web-dev:arm64) does not: it needs gettid@GLIBC_2.30, which
 # tests/cross/check_library.sh rejects. Every other target builds its own std.
-# That std includes libtest, for a library build too: cargo makes every crate
-# of the target depend on each std crate it builds, and a test build needs
-# libtest, so without it in both a test build of the target shares nothing
-# with the library build and compiles std and every dependency again (3
-# minutes a suite). The library links none of libtest.
+# That std includes libtest, for a library build too, on every target a
+# suite runs for (not macOS): cargo makes every crate of the target depend on
+# each std crate it builds, and a test build needs libtest, so without it in
+# both a test build of the target shares nothing with the library build and
+# compiles std and every dependency again (3 minutes a suite). The library
+# links none of libtest.
 debian_cargo() {
     local driver=(/usr/bin/cargo) zigbuild=false
     if [[ "$1" == --zigbuild ]]; then
@@ -69,6 +70,7 @@ debian_cargo() {
         [[ "$subcommand" == build ]] && subcommand=zigbuild
     fi
     local build_std=("-Zbuild-std=std,panic_unwind,test")
+    [[ "$target" == *-apple-darwin ]] && build_std=("-Zbuild-std=std,panic_unwind")
     # zigbuild's TARGET carries the glibc floor (x86_64-unknown-linux-gnu.2.28).
     [[ "${target%%.*}" == "$DEBIAN_STD_TARGET" ]] && build_std=()
     (
