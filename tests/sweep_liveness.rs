@@ -409,7 +409,14 @@ mod linux {
             fs::create_dir_all(copy.parent().unwrap()).unwrap();
             fs::copy("/bin/sleep", &copy).unwrap();
             // argv[0] names no path, so only /proc/<pid>/exe shows the dir.
-            Running::spawn(Command::new(&copy).arg0("sleep").arg(HELPER_LIFETIME_SEC))
+            let running = Running::spawn(Command::new(&copy).arg0("sleep").arg(HELPER_LIFETIME_SEC));
+            // spawn can return before the exec: qemu-user runs glibc's vfork
+            // as a fork, and under load its sweep then read qemu's exe.
+            let copy = fs::canonicalize(&copy).unwrap();
+            wait_until("the helper runs the copy", || {
+                fs::read_link(format!("/proc/{}/exe", running.pid())).is_ok_and(|exe| exe == copy)
+            });
+            running
         });
     }
 
