@@ -6,8 +6,8 @@
 //! stale (that sweep on its worker thread, started and joined), and a sweep
 //! of one stale build dir.
 //!
-//! `cargo bench --bench liveness` runs it; `MCP_UVCC_BENCH_PROCESSES` sets how
-//! many extra processes it starts (default 300 `sleep`s). Unix only (the
+//! `cargo bench -p mcp_uv_cache_cleanup_benches --bench liveness` runs it;
+//! `MCP_UVCC_BENCH_PROCESSES` sets how many extra processes it starts (default 300 `sleep`s). Unix only (the
 //! Windows check is measured in no benchmark here: Wine's process list is
 //! not Windows'). Under `cargo test` it runs each case once, as a smoke test.
 

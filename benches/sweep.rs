@@ -1,10 +1,11 @@
 //! Sweep speed against `std::fs::remove_dir_all` and `rm -rf` (the practical
 //! limit), on fresh copies of the same generated cache, and peak memory.
 //!
-//! `cargo bench --bench sweep` runs it; `MCP_UVCC_BENCH_VENVS` and
-//! `MCP_UVCC_BENCH_FILES` change the fixture (default 20 venvs × 3,000 files),
-//! `MCP_UVCC_BENCH_DIR` where it is built (default: Cargo's target tmp dir). At
-//! the end it prints a Markdown table of medians and ratios to `rm -rf`, and
+//! `cargo bench -p mcp_uv_cache_cleanup_benches --bench sweep` runs it (this
+//! directory is a package of its own, benches/Cargo.toml);
+//! `MCP_UVCC_BENCH_VENVS` and `MCP_UVCC_BENCH_FILES` change the fixture
+//! (default 20 venvs × 3,000 files), `MCP_UVCC_BENCH_DIR` where it is built
+//! (default: Cargo's target tmp dir). At the end it prints a Markdown table of medians and ratios to `rm -rf`, and
 //! the peak heap of a sweep of a 10,000- and a 100,000-file tree. Under
 //! `cargo test` it runs each case once on a small fixture, as a smoke test.
 

@@ -17,7 +17,8 @@
 #             (warnings and errors), and every Markdown link
 #             (scripts/check_links.py); one SKIPPED line per missing tool.
 # cargo       cargo test: the sweep engine on a real filesystem, every rule;
-#             and the classes' help pages against the doc comments.
+#             each benchmark once; and the classes' help pages against the
+#             doc comments.
 # root        As root only: the permission tests again as an unprivileged
 #             user (root ignores permission bits, so only this run can fail
 #             if read-only handling breaks), and the process check's fallback
@@ -115,8 +116,8 @@ shell_scripts() {
 }
 
 stage_lint() {
-    cargo fmt --check
-    cargo clippy --all-targets --all-features --quiet -- -D warnings
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
     RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
     python3 scripts/check_links.py
     local gd_files scripts
@@ -147,6 +148,9 @@ stage_suite() {
 
 stage_cargo() {
     cargo test --all-targets
+    # The benchmarks once each, as a smoke test (their own package,
+    # benches/Cargo.toml).
+    cargo test -p mcp_uv_cache_cleanup_benches --benches
     # The help pages the library loads are the ones gdext writes from the
     # doc comments (rust/binding/class_docs.rs).
     cargo test --lib --features editor-docs class_docs

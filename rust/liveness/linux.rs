@@ -7,12 +7,12 @@
 //! skipped; only an unreadable `/proc` is an error. The holders of uv's
 //! locks come from `/proc/locks`.
 //!
-//! What keeps it cheap (`cargo bench --bench liveness`): every file is
-//! opened relative to the process's `/proc/<pid>` directory (no path lookup
-//! from `/` each time), one buffer is reused for every read, another user's
-//! process is left after one `stat` of its directory, a kernel thread (no
-//! executable) after one `readlink`, and the reading is spread over the
-//! cores.
+//! What keeps it cheap (`cargo bench -p mcp_uv_cache_cleanup_benches --bench
+//! liveness`): every file is opened relative to the process's `/proc/<pid>`
+//! directory (no path lookup from `/` each time), one buffer is reused for
+//! every read, another user's process is left after one `stat` of its
+//! directory, a kernel thread (no executable) after one `readlink`, and the
+//! reading is spread over the cores.
 
 use std::ffi::{CStr, OsStr};
 use std::fs::File;

@@ -52,11 +52,7 @@ for interface in godot nothing; do
 done
 
 echo "== Rust tests for $target under arm64 Wine"
-# cc-rs (the build script of alloca, a dev-dependency through criterion)
-# compiles C for the target with these; the linker is the shipped DLL's
-# (scripts/cross/zig-def-linker).
-export CC_aarch64_pc_windows_gnullvm="$PWD/scripts/cross/zig-cc-aarch64-windows"
-export AR_aarch64_pc_windows_gnullvm="$PWD/scripts/cross/zig-ar"
+# The linker is the shipped DLL's (scripts/cross/zig-def-linker).
 export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_LINKER="$PWD/scripts/cross/zig-def-linker"
 export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_RUNNER="$PWD/scripts/windows/arm64-wine-runner"
 # The x86_64 Wine suite's skips (tests Wine cannot reproduce), no more.
