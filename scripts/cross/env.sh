@@ -80,6 +80,18 @@ debian_cargo() {
     )
 }
 
+# Prints, one per line, the arguments that select the crate's unit tests and
+# every tests/*.rs but the NAMEs given (an emulated suite's leave-outs):
+#   mapfile -t args < <(tests_except NAME...)
+tests_except() {
+    local file name
+    echo --lib
+    for file in tests/*.rs; do
+        name="$(basename "$file" .rs)"
+        [[ " $* " == *" $name "* ]] || printf '%s\n' --test "$name"
+    done
+}
+
 # Builds TARGET's release library with the extra cargo ARGS (features), and
 # prints the path of the file cargo wrote.
 cross_build() {

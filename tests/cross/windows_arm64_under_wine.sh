@@ -67,10 +67,6 @@ export MCP_UVCC_TEST_TMPDIR='C:\uvcc-tests'
 # 31 s, fixture_sweep 22 s; every other binary under 5 s). Both other suites
 # run them.
 VOLUME_TESTS=(sweep_limits background memory fixture_sweep)
-test_args=(--lib)
-for file in tests/*.rs; do
-    name="$(basename "$file" .rs)"
-    [[ " ${VOLUME_TESTS[*]} " == *" $name "* ]] || test_args+=(--test "$name")
-done
+mapfile -t test_args < <(tests_except "${VOLUME_TESTS[@]}")
 echo "(left out here, run by the x86_64 Wine and arm64 Linux suites: ${VOLUME_TESTS[*]})"
 debian_cargo test "$target" --release --no-fail-fast "${test_args[@]}"
