@@ -93,7 +93,17 @@ builds_done_after() {
 
 # Removed when the command exits: the scratch dirs of the stages.
 cleanup=()
-trap 'rm -rf "${cleanup[@]}"' EXIT
+# The stage running, for the line a failure ends with: a script that stops
+# on `set -e` says nothing itself, and a CI log may show only its tail.
+running_stage=""
+on_exit() {
+    local status=$?
+    rm -rf "${cleanup[@]}"
+    if ((status != 0)) && [[ -n "$running_stage" ]]; then
+        echo "== run.sh FAILED in stage $running_stage (exit $status) after $SECONDS s" >&2
+    fi
+}
+trap on_exit EXIT
 
 # The path of the integration test binary NAME (tests/NAME.rs), built.
 test_binary() {
@@ -334,7 +344,9 @@ for stage in "${STAGES[@]}" suite; do
         started=$SECONDS
         cpu_seconds
         cpu_started=$CPU
+        running_stage="$stage"
         "stage_$stage"
+        running_stage=""
         if "$drop_builds"; then
             # shellcheck disable=SC2046 # the globs are meant to expand here
             rm -rf $(builds_done_after "$stage")
