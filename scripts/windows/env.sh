@@ -50,8 +50,27 @@ make_wine_prefix() {
     ((${#cc[@]})) || cc=(x86_64-w64-mingw32-gcc)
     export WINEDEBUG=-all
     export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
-    "$MCP_UVCC_WINE_LOADER" wineboot --init > /dev/null 2>&1
-    wine_cleanup
+    # Wine can fail to start a process on a loaded machine (it has in CI), and
+    # a prefix is the harness's, not what is under test: one more try in an
+    # empty prefix, and each failure said with wineboot's own output.
+    local log="$WINEPREFIX.wineboot.log" attempt status
+    for attempt in 1 2; do
+        status=0
+        "$MCP_UVCC_WINE_LOADER" wineboot --init > "$log" 2>&1 || status=$?
+        wine_cleanup
+        if ((status == 0)) && [[ ! -d "$WINEPREFIX/drive_c/windows/system32" ]]; then
+            echo "(no drive_c/windows/system32 in the prefix)" >> "$log"
+            status=1
+        fi
+        ((status == 0)) && break
+        echo "make_wine_prefix: wineboot --init failed (exit $status, try $attempt of 2) in $WINEPREFIX," \
+            "$(df -h --output=avail "$(dirname "$WINEPREFIX")" | tail -n 1 | tr -d ' ') free there; it printed:" >&2
+        tail -n 20 "$log" | sed 's/^/    /' >&2
+        ((attempt == 1)) || return "$status"
+        "$(dirname "$MCP_UVCC_WINE_LOADER")/wineserver" -k 2> /dev/null || true
+        rm -rf "$WINEPREFIX"
+    done
+    rm -f "$log"
     "${cc[@]}" -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
         tests/cross/windows/bcryptprimitives_shim.c -ladvapi32
 }
