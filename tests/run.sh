@@ -88,6 +88,8 @@ builds_done_after() {
             ;;
         arm64) echo target/cross target/arm64-wine ;;
         windows) echo target/windows ;;
+        # The pristine Wine prefixes every Wine run copies (scripts/windows/env.sh).
+        engines) echo target/wine-prefixes ;;
     esac
 }
 

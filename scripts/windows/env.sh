@@ -36,20 +36,65 @@ require_windows_toolchain() {
 # script sits beside it in both).
 MCP_UVCC_WINE_LOADER="${MCP_UVCC_WINE_LOADER:-/usr/lib/wine/wine64}"
 
+# Where make_wine_prefix keeps its pristine prefixes, one per Wine and shim
+# compiler: booting a prefix takes Wine about 10 s (and a wineserver, and
+# several processes that can fail to start on a loaded machine), copying one
+# under a second, and a full run makes eight.
+WINE_TEMPLATE_DIR="${MCP_UVCC_WINE_TEMPLATES:-$PWD/target/wine-prefixes}"
+
 # Creates a throwaway Wine prefix at DIR for MCP_UVCC_WINE_LOADER and exports what
 # every Wine run here needs: no debug noise, no Mono or Gecko install
 # prompts, and our bcryptprimitives shim before any builtin (Wine 8 lacks
 # the DLL that Rust's std imports for random bytes, on x86_64 and arm64;
 # tests/cross/windows/bcryptprimitives_shim.c), built by the C compiler CC
-# (an argv prefix; default: mingw-w64's for x86_64).
+# (an argv prefix; default: mingw-w64's for x86_64). DIR is a copy of a
+# pristine prefix (WINE_TEMPLATE_DIR), booted the first time it is needed.
 #   make_wine_prefix DIR [CC...]
 make_wine_prefix() {
-    export WINEPREFIX="$1"
+    local prefix="$1"
     shift
     local cc=("$@")
     ((${#cc[@]})) || cc=(x86_64-w64-mingw32-gcc)
     export WINEDEBUG=-all
     export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
+    local template
+    template="$(wine_prefix_template "${cc[@]}")" || return
+    mkdir -p "$(dirname "$prefix")"
+    cp -a "$template" "$prefix"
+    export WINEPREFIX="$prefix"
+}
+
+# Prints the pristine prefix for MCP_UVCC_WINE_LOADER and the shim compiler
+# CC, booting it first if it is not there. Its name hashes all that makes it
+# (the loader, its version, CC, the DLL overrides, the shim's source), so a
+# change to any makes another. Booted under a temporary name and renamed
+# into place: an interrupted boot leaves no prefix that looks finished.
+#   wine_prefix_template CC...
+wine_prefix_template() {
+    local key template
+    key="$({
+        realpath "$MCP_UVCC_WINE_LOADER"
+        "$MCP_UVCC_WINE_LOADER" --version
+        printf '%s\n' "$@" "$WINEDLLOVERRIDES"
+        cat tests/cross/windows/bcryptprimitives_shim.c
+    } | sha256sum | cut -c 1-16)" || return
+    template="$WINE_TEMPLATE_DIR/$key"
+    if [[ ! -d "$template" ]]; then
+        local booting="$template.booting.$$"
+        rm -rf "$booting"
+        mkdir -p "$WINE_TEMPLATE_DIR"
+        boot_wine_prefix "$booting" "$@" >&2 || return
+        # Another run may have renamed its own into place meanwhile.
+        mv -T "$booting" "$template" 2> /dev/null || rm -rf "$booting"
+    fi
+    echo "$template"
+}
+
+# Boots a new Wine prefix at DIR and builds the shim into it with CC.
+#   boot_wine_prefix DIR CC...
+boot_wine_prefix() {
+    export WINEPREFIX="$1"
+    shift
     # Wine can fail to start a process on a loaded machine (it has in CI), and
     # a prefix is the harness's, not what is under test: one more try in an
     # empty prefix, and each failure said with wineboot's own output.
@@ -71,7 +116,7 @@ make_wine_prefix() {
         rm -rf "$WINEPREFIX"
     done
     rm -f "$log"
-    "${cc[@]}" -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+    "$@" -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
         tests/cross/windows/bcryptprimitives_shim.c -ladvapi32
 }
 
