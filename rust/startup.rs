@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::first_import::{exit_crash_possible, import_only};
-use crate::script_conflict::{find_conflict, project_dir_of, Conflict};
+use crate::script_conflict::{find_conflict, is_project_dir, project_dir_of, Conflict};
 
 /// What to do on load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +88,9 @@ impl StandAside {
 /// (the path Godot loaded it from, if it could be read), the process's
 /// command line `args` and the running Godot's `godot_version` (`(major,
 /// minor)`, if it could be read). The project is the library's nearest
-/// ancestor with a `project.godot`, else `current_dir`. A script conflict
+/// ancestor with a `project.godot`, else `current_dir` if it has one (the
+/// editor runs in its project); with neither (an exported game, whose
+/// library sits beside the executable) no script is searched. A script conflict
 /// comes first: it holds in every run, not only the first. An import-only
 /// run is set apart only on a Godot that may crash at exit in one
 /// (`first_import::exit_crash_possible`); elsewhere it registers as any run does.
@@ -99,7 +101,9 @@ pub fn decide(
     godot_version: Option<(u32, u32)>,
 ) -> Startup {
     let crash_prone_import = import_only(args) && exit_crash_possible(godot_version);
-    let project = library.and_then(project_dir_of).or(current_dir);
+    let project = library
+        .and_then(project_dir_of)
+        .or_else(|| current_dir.filter(|dir| is_project_dir(dir)));
     if let Some(conflict) = project.as_deref().and_then(find_conflict) {
         return Startup::StandAside(StandAside::ScriptConflict {
             conflict,

@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use mcp_uv_cache_cleanup::script_conflict::GODOT_AI_SCRIPT;
+use mcp_uv_cache_cleanup::script_conflict::{all_scripts, GODOT_AI_SCRIPT, MAX_SCANNED_ENTRIES};
 use mcp_uv_cache_cleanup::startup::{at_scene_level, decide, StandAside, Startup};
 
 /// A project with the addon's library; returns its path.
@@ -128,4 +128,57 @@ fn the_first_import_line_is_information_naming_the_engine_issues() {
     let reason = StandAside::FirstImport;
     assert!(!reason.is_warning());
     assert!(reason.message().contains("#111048"), "{}", reason.message());
+}
+
+/// An exported game: the library sits beside the executable, in no project,
+/// and the game may be started from any directory (a home directory, a
+/// drive's root). That directory is searched only if it is a project: a
+/// walk of anything else could hold the game's start for minutes.
+#[test]
+fn outside_a_project_no_directory_is_searched() {
+    let scratch = Scratch::new("startup-outside");
+    let library = scratch.dir("game").join("mcp_uv_cache_cleanup.windows.x86_64.dll");
+    write(&library, "not a real library");
+    let started_in = scratch.dir("started-in");
+    write(
+        started_in.join("some/where").join(GODOT_AI_SCRIPT),
+        "class_name McpUvCacheCleanup\n",
+    );
+    let game = || {
+        decide(
+            Some(&library),
+            ["game.exe"].map(OsString::from),
+            Some(started_in.clone()),
+            GODOT_4_7,
+        )
+    };
+    assert_eq!(game(), Startup::Register, "searched a directory that is no project");
+
+    // The editor runs in its project: there the current directory is
+    // searched when the library's path is unknown.
+    write(started_in.join("project.godot"), "config_version=5\n");
+    let editor = decide(
+        None,
+        ["godot", "--editor"].map(OsString::from),
+        Some(started_in.clone()),
+        GODOT_4_7,
+    );
+    assert!(
+        matches!(editor, Startup::StandAside(StandAside::ScriptConflict { .. })),
+        "{editor:?}"
+    );
+}
+
+/// A project without a class cache is searched through its first
+/// `max_entries` entries only, whatever is below them.
+#[test]
+fn the_search_without_a_class_cache_stops_at_its_entry_bound() {
+    let scratch = Scratch::new("startup-bound");
+    let project = scratch.dir("project");
+    for index in 0..50 {
+        write(project.join(format!("scripts/s{index:02}.gd")), "extends Node\n");
+    }
+    assert_eq!(all_scripts(&project, MAX_SCANNED_ENTRIES).len(), 50);
+    let bounded = all_scripts(&project, 10);
+    assert!(bounded.len() < 10, "{} scripts from 10 entries", bounded.len());
 }
