@@ -12,15 +12,13 @@
 # line says what to install when one is missing. A first build of a platform
 # compiles its standard library too (several minutes on 2 cores).
 #
-# The platforms build in three target dirs side by side (library_target_dir),
-# each dir's one after another: cargo locks a target dir, and one build
-# keeps 2 cores busy only part of the time (the standard library, then
-# gdext, then this crate, each one rustc for most of its time). Each output
-# line starts with its dir's name. Measured on this 2-core machine, alone:
-# 1,093 s instead of 1,184 one after another, and 2,055 CPU-seconds instead
-# of 1,637 (the host units built in each dir, and two busy cores doing less
-# each). With other work on the cores, the lanes' six compilers get a larger
-# share of them than one does.
+# One platform after another. Tried and measured: the builds in three target
+# dirs side by side (cargo locks one) took 1,093 s instead of 1,184 alone,
+# but 2,055 CPU-seconds instead of 1,637 (host units built once a dir, both
+# cores busy doing less each); with a release build looping beside them,
+# 1,632 s and 2,207 CPU-seconds, against 1,528 s and 1,499 one after another
+# in an earlier run. Other work on the machine paid for them and no time
+# was won.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/library_names.sh
@@ -53,29 +51,6 @@ build_library() {
     esac
 }
 
-# The target dir PLATFORM builds in. Linux and Windows arm64 share
-# target/cross with their test suites (tests/cross/), which reuse what the
-# library builds compiled; macOS's two slices, which no suite runs, build
-# beside them in a dir of their own; Windows x86_64 in windows_cargo's.
-library_target_dir() {
-    case "$1" in
-        windows-x86_64) echo "$WINDOWS_TARGET_DIR" ;;
-        macos-universal) echo target/macos ;;
-        *) echo "$CROSS_TARGET_DIR" ;;
-    esac
-}
-
-# Builds, installs into bin/ and checks each PLATFORM, in order.
-build_lane() {
-    local platform built shipped
-    for platform in "$@"; do
-        built="$(build_library "$platform")"
-        shipped="$bin/$(shipped_library_name "$platform")"
-        cp "$built" "$shipped"
-        tests/cross/check_library.sh "$platform" "$shipped"
-    done
-}
-
 platforms=("$@")
 ((${#platforms[@]})) || platforms=("${PLATFORMS[@]}")
 for platform in "${platforms[@]}"; do
@@ -87,29 +62,9 @@ for platform in "${platforms[@]}"; do
     fi
 done
 
-# One lane a target dir, in the order the platforms were named.
-dirs=()
 for platform in "${platforms[@]}"; do
-    dir="$(library_target_dir "$platform")"
-    [[ " ${dirs[*]} " == *" $dir "* ]] || dirs+=("$dir")
+    built="$(build_library "$platform")"
+    shipped="$bin/$(shipped_library_name "$platform")"
+    cp "$built" "$shipped"
+    tests/cross/check_library.sh "$platform" "$shipped"
 done
-lanes=()
-for dir in "${dirs[@]}"; do
-    lane=()
-    for platform in "${platforms[@]}"; do
-        [[ "$(library_target_dir "$platform")" == "$dir" ]] && lane+=("$platform")
-    done
-    name="$(basename "$dir")"
-    echo "build-libraries: [$name] ${lane[*]} in $dir"
-    # pipefail (set above) makes the lane's status the build's, not sed's.
-    (CROSS_TARGET_DIR="$dir" build_lane "${lane[@]}" 2>&1 | sed -u "s/^/[$name] /") &
-    lanes+=("$!:$name")
-done
-failed=()
-for lane in "${lanes[@]}"; do
-    wait "${lane%%:*}" || failed+=("${lane#*:}")
-done
-if ((${#failed[@]})); then
-    echo "build-libraries: failed in ${failed[*]} (their lines above)" >&2
-    exit 1
-fi

@@ -80,10 +80,11 @@ builds_done_after() {
     case "$1" in
         root) echo target/debug ;;
         libraries)
-            # The targets no cross suite builds tests for: macOS has a
-            # target dir of its own (scripts/build-libraries.sh).
-            echo target/macos
-            platform_rust_targets linux-x86_64 | sed 's|^|target/cross/|'
+            # The targets no cross suite builds tests for.
+            local platform
+            for platform in linux-x86_64 macos-universal; do
+                platform_rust_targets "$platform" | sed 's|^|target/cross/|'
+            done
             ;;
         arm64) echo target/cross target/arm64-wine ;;
         windows) echo target/windows ;;
