@@ -434,6 +434,12 @@ mod linux {
             fs::create_dir_all(python.parent().unwrap()).unwrap();
             symlink(fs::canonicalize("/bin/sleep").unwrap(), &python).unwrap();
             let running = Running::spawn(Command::new(&python).arg(HELPER_LIFETIME_SEC));
+            // Until it execs, the child is a copy of this binary (under qemu,
+            // of qemu) with another command line: a sweep then finds nothing
+            // naming the dir (seen once under qemu on a loaded machine).
+            wait_until("the helper runs as the venv's python", || {
+                contains(&proc_file(&running, "cmdline"), python.as_os_str().as_encoded_bytes())
+            });
             assert!(!proc_exe(&running).starts_with(fs::canonicalize(live).unwrap()));
             running
         });
