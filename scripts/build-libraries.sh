@@ -34,7 +34,7 @@ build_library() {
     case "$platform" in
         windows-x86_64)
             windows_cargo build --release --lib >&2 || return
-            echo "$WINDOWS_TARGET_DIR/$WINDOWS_TARGET/release/$(cargo_library_name windows)"
+            echo "$CROSS_TARGET_DIR/$WINDOWS_TARGET/release/$(cargo_library_name windows)"
             ;;
         macos-universal)
             local slices=() target

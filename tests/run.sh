@@ -75,19 +75,24 @@ QUICK=(lint cargo suite)
 # from there (or from the archive), never from target/. The arm64 and
 # Windows builds stay until their suites, whose test builds reuse them
 # (scripts/cross/env.sh), and so do the build scripts and proc macros they
-# share (target/cross/release).
+# all share (target/cross/release), until the last suite.
 builds_done_after() {
+    local platform
     case "$1" in
         root) echo target/debug ;;
         libraries)
             # The targets no cross suite builds tests for.
-            local platform
             for platform in linux-x86_64 macos-universal; do
                 platform_rust_targets "$platform" | sed 's|^|target/cross/|'
             done
             ;;
-        arm64) echo target/cross target/arm64-wine ;;
-        windows) echo target/windows ;;
+        arm64)
+            for platform in linux-arm64 windows-arm64; do
+                platform_rust_targets "$platform" | sed 's|^|target/cross/|'
+            done
+            echo target/arm64-wine
+            ;;
+        windows) echo target/cross ;;
         # The pristine Wine prefixes every Wine run copies (scripts/windows/env.sh).
         engines) echo target/wine-prefixes ;;
     esac

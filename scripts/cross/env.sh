@@ -40,10 +40,11 @@ zig_dir() {
 }
 
 # Runs Debian's cargo (or, with --zigbuild, cargo-zigbuild driving it) for
-# TARGET with its own std: debian_cargo [--zigbuild] SUBCOMMAND TARGET ARGS..., in
-# CROSS_TARGET_DIR (windows_cargo sets it to another). Only this subshell points at Debian's Rust; rustup's stays
-# first on PATH for everything else. Variables set before the call (a linker,
-# SDKROOT) reach cargo.
+# TARGET with its own std: debian_cargo [--zigbuild] SUBCOMMAND TARGET
+# ARGS..., in CROSS_TARGET_DIR, which every target shares (one compiler, so
+# their build scripts and proc macros are compiled once). Only this subshell
+# points at Debian's Rust; rustup's stays first on PATH for everything else.
+# Variables set before the call (a linker, SDKROOT) reach cargo.
 #
 # Linux x86_64 links the std Debian ships prebuilt (libstd-rust-web-dev, a
 # dependency of rustc-web): building std is over a minute of a target's first
