@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use common::{build_venv, counts, names_in, Scratch};
+use common::{build_venv, counts, names_in, spawn_child, Scratch};
 use mcp_uv_cache_cleanup::liveness::uv_locks::{lock_state, LockState};
 use mcp_uv_cache_cleanup::liveness::LivenessCheck;
 use mcp_uv_cache_cleanup::{sweep, SweepOptions, SweepReport};
@@ -34,7 +34,7 @@ impl Running {
     /// until its exec (`ETXTBSY`), so that is retried.
     fn spawn(command: &mut Command) -> Running {
         for _ in 0..50 {
-            match command.spawn() {
+            match spawn_child(command) {
                 Ok(child) => return Running(child),
                 Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy => {
                     std::thread::sleep(Duration::from_millis(20));

@@ -281,10 +281,8 @@ impl Cache {
     /// Releases every lock, wherever the sweep moved its file.
     fn release_locks(&mut self) {
         if !self.locked.is_empty() {
-            Command::new("chattr")
-                .args(["-R", "-f", "-i"])
-                .arg(&self.root)
-                .status()
+            spawn_child(Command::new("chattr").args(["-R", "-f", "-i"]).arg(&self.root))
+                .and_then(|mut child| child.wait())
                 .unwrap();
             self.locked.clear();
         }

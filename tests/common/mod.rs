@@ -6,8 +6,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use mcp_uv_cache_cleanup::remove::Backend;
 use mcp_uv_cache_cleanup::{sweep, SweepCounts, SweepOptions};
@@ -54,15 +55,43 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         if fs::remove_dir_all(&self.path).is_err() {
             // A test that failed while a file was immutable left it so.
-            let _ = Command::new("chattr").arg("-R").arg("-i").arg(&self.path).status();
+            let _ = spawn_child(Command::new("chattr").arg("-R").arg("-i").arg(&self.path))
+                .and_then(|mut child| child.wait());
             let _ = fs::remove_dir_all(&self.path);
         }
     }
 }
 
+/// Keeps a test's child processes from holding another test's fixture files.
+///
+/// A child holds a copy of every descriptor the test process has open from
+/// its fork until its exec. If another test thread is writing a fixture file
+/// meanwhile, the child "uses" that file, and a sweep of its directory in
+/// that window spares the directory as live, which is the rule working, not
+/// the test. Natively the window is microseconds; under qemu-user, which runs
+/// the child's code up to the exec emulated, on a loaded machine it is long
+/// enough: a Linux arm64 run under qemu beside a release build once found a
+/// fresh `.tmpA` live (tests/sweep_safety.rs, scanned 0 instead of 1). So
+/// fixture writes share this lock and a spawn takes it alone, until the
+/// child has exec'd (`Command::spawn` returns only then).
+static FORK_GUARD: RwLock<()> = RwLock::new(());
+
+/// Held while a fixture file is open ([`write`]). (`fixture.rs`, shared with
+/// the benchmarks, does without: no test that uses it starts a process.)
+pub(crate) fn writing_fixture() -> RwLockReadGuard<'static, ()> {
+    FORK_GUARD.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Starts `command` while no fixture file is open (see [`FORK_GUARD`]).
+pub(crate) fn spawn_child(command: &mut Command) -> std::io::Result<Child> {
+    let _alone = FORK_GUARD.write().unwrap_or_else(PoisonError::into_inner);
+    command.spawn()
+}
+
 /// Writes `contents` to `path`, creating parent directories.
 pub(crate) fn write(path: impl AsRef<Path>, contents: &str) {
     let path = path.as_ref();
+    let _writing = writing_fixture();
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, contents).unwrap();
 }
@@ -155,9 +184,7 @@ impl Drop for Immutable {
 
 /// Runs `chattr FLAG PATH`; true if it succeeded.
 pub(crate) fn chattr(flag: &str, path: &Path) -> bool {
-    Command::new("chattr")
-        .arg(flag)
-        .arg(path)
-        .status()
+    spawn_child(Command::new("chattr").arg(flag).arg(path))
+        .and_then(|mut child| child.wait())
         .is_ok_and(|status| status.success())
 }
