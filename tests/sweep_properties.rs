@@ -281,9 +281,7 @@ impl Cache {
     /// Releases every lock, wherever the sweep moved its file.
     fn release_locks(&mut self) {
         if !self.locked.is_empty() {
-            spawn_child(Command::new("chattr").args(["-R", "-f", "-i"]).arg(&self.root))
-                .and_then(|mut child| child.wait())
-                .unwrap();
+            run_child(Command::new("chattr").args(["-R", "-f", "-i"]).arg(&self.root)).unwrap();
             self.locked.clear();
         }
     }

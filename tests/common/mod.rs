@@ -6,9 +6,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{PoisonError, RwLock};
 
 use mcp_uv_cache_cleanup::remove::Backend;
 use mcp_uv_cache_cleanup::{sweep, SweepCounts, SweepOptions};
@@ -55,8 +55,7 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         if fs::remove_dir_all(&self.path).is_err() {
             // A test that failed while a file was immutable left it so.
-            let _ = spawn_child(Command::new("chattr").arg("-R").arg("-i").arg(&self.path))
-                .and_then(|mut child| child.wait());
+            let _ = run_child(Command::new("chattr").arg("-R").arg("-i").arg(&self.path));
             let _ = fs::remove_dir_all(&self.path);
         }
     }
@@ -76,22 +75,24 @@ impl Drop for Scratch {
 /// child has exec'd (`Command::spawn` returns only then).
 static FORK_GUARD: RwLock<()> = RwLock::new(());
 
-/// Held while a fixture file is open ([`write`]). (`fixture.rs`, shared with
-/// the benchmarks, does without: no test that uses it starts a process.)
-pub(crate) fn writing_fixture() -> RwLockReadGuard<'static, ()> {
-    FORK_GUARD.read().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// Starts `command` while no fixture file is open (see [`FORK_GUARD`]).
 pub(crate) fn spawn_child(command: &mut Command) -> std::io::Result<Child> {
     let _alone = FORK_GUARD.write().unwrap_or_else(PoisonError::into_inner);
     command.spawn()
 }
 
-/// Writes `contents` to `path`, creating parent directories.
+/// Runs `command` to its end, as `Command::status` does, started through
+/// [`spawn_child`].
+pub(crate) fn run_child(command: &mut Command) -> std::io::Result<ExitStatus> {
+    spawn_child(command)?.wait()
+}
+
+/// Writes `contents` to `path`, creating parent directories. Holds
+/// [`FORK_GUARD`] shared while the file is open. (`fixture.rs`, shared with
+/// the benchmarks, does without: no test that uses it starts a process.)
 pub(crate) fn write(path: impl AsRef<Path>, contents: &str) {
     let path = path.as_ref();
-    let _writing = writing_fixture();
+    let _writing = FORK_GUARD.read().unwrap_or_else(PoisonError::into_inner);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, contents).unwrap();
 }
@@ -184,7 +185,5 @@ impl Drop for Immutable {
 
 /// Runs `chattr FLAG PATH`; true if it succeeded.
 pub(crate) fn chattr(flag: &str, path: &Path) -> bool {
-    spawn_child(Command::new("chattr").arg(flag).arg(path))
-        .and_then(|mut child| child.wait())
-        .is_ok_and(|status| status.success())
+    run_child(Command::new("chattr").arg(flag).arg(path)).is_ok_and(|status| status.success())
 }
