@@ -77,25 +77,26 @@ QUICK=(lint cargo suite)
 # (scripts/cross/env.sh), and so do the build scripts and proc macros they
 # all share (target/cross/release), until the last suite.
 builds_done_after() {
-    local platform
     case "$1" in
         root) echo target/debug ;;
-        libraries)
-            # The targets no cross suite builds tests for.
-            for platform in linux-x86_64 macos-universal; do
-                platform_rust_targets "$platform" | sed 's|^|target/cross/|'
-            done
-            ;;
+        # The targets no cross suite builds tests for.
+        libraries) cross_build_dirs linux-x86_64 macos-universal ;;
         arm64)
-            for platform in linux-arm64 windows-arm64; do
-                platform_rust_targets "$platform" | sed 's|^|target/cross/|'
-            done
+            cross_build_dirs linux-arm64 windows-arm64
             echo target/arm64-wine
             ;;
         windows) echo target/cross ;;
         # The pristine Wine prefixes every Wine run copies (scripts/windows/env.sh).
         engines) echo target/wine-prefixes ;;
     esac
+}
+
+# The build directories of PLATFORM... in target/cross, one per Rust target.
+cross_build_dirs() {
+    local platform
+    for platform in "$@"; do
+        platform_rust_targets "$platform" | sed 's|^|target/cross/|'
+    done
 }
 
 # Removed when the command exits: the scratch dirs of the stages.
