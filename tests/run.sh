@@ -39,7 +39,8 @@
 # archive     The version (scripts/version.sh --check) and the Asset Library
 #             listing (asset_library/check_listing.py) against Cargo.toml;
 #             the third-party notices and licence policy (scripts/notices.sh
-#             --check; one SKIPPED line without cargo-about);
+#             --check: cargo-about runs only when an input changed since the
+#             notices were written; one SKIPPED line if it is then missing);
 #             the release archive (scripts/build-release.sh), its layout
 #             checked and installed as the asset installers of Godot 4.3 and
 #             4.7 would (tests/archive/check_archive.py): the addon the
@@ -250,10 +251,10 @@ stage_windows() {
 stage_archive() {
     scripts/version.sh --check
     python3 asset_library/check_listing.py
-    if command -v cargo-about > /dev/null; then
+    if scripts/notices.sh --current || command -v cargo-about > /dev/null; then
         scripts/notices.sh --check
     else
-        echo "SKIPPED: the third-party notices and the licence policy (cargo install --locked ${NOTICES_CRATE[*]})"
+        echo "SKIPPED: the third-party notices and the licence policy, whose inputs changed (cargo install --locked ${NOTICES_CRATE[*]})"
     fi
     local platform
     for platform in "${PLATFORMS[@]}"; do
