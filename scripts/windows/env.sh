@@ -64,7 +64,9 @@ make_wine_prefix() {
     local template
     template="$(wine_prefix_template "${cc[@]}")" || return
     mkdir -p "$(dirname "$prefix")"
-    cp -a "$template" "$prefix"
+    # -T: the template's contents become DIR even if DIR exists (plain -a
+    # would copy the template inside it, and Wine would boot a new prefix).
+    cp -aT "$template" "$prefix"
     export WINEPREFIX="$prefix"
 }
 
