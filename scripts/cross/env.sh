@@ -5,12 +5,12 @@
 # rustup here has only the host's standard library and cannot fetch another,
 # so every library is built by Debian's Rust (rustc-web, cargo-web and the std
 # source in rust-web-src), which builds each target's std with -Zbuild-std
-# (but Linux x86_64's, which it ships prebuilt; debian_cargo says why);
+# (but Linux x86_64's, which it ships prebuilt; build_std_crates says why);
 # RUSTC_BOOTSTRAP=1 lets that stable compiler take the -Z flag. zig (PyPI
 # ziglang, driven by cargo-zigbuild) is the C toolchain and linker for Linux
 # (both CPUs: Debian's Rust builds every library, the host's too) and Windows
 # arm64; macOS links with LLVM's ld64.lld against the libSystem
-# stub zig ships. Windows x86_64 keeps mingw-w64 (scripts/windows/env.sh).
+# stub zig ships. Windows x86_64 keeps mingw-w64 (cross_target_env).
 #
 # The floors (glibc, macOS) are in scripts/library_names.sh. zig's linker
 # drops the export list rustc passes for Windows (a .def file), so
@@ -39,25 +39,89 @@ zig_dir() {
     python3 -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))'
 }
 
-# Runs Debian's cargo (or, with --zigbuild, cargo-zigbuild driving it) for
-# TARGET with its own std: debian_cargo [--zigbuild] SUBCOMMAND TARGET
-# ARGS..., in CROSS_TARGET_DIR, which every target shares (one compiler, so
-# their build scripts and proc macros are compiled once). Only this subshell
-# points at Debian's Rust; rustup's stays first on PATH for everything else.
-# Variables set before the call (a linker, SDKROOT) reach cargo.
+# The standard library crates TARGET builds with -Zbuild-std: nothing for
+# Linux x86_64, whose std Debian ships prebuilt (libstd-rust-web-dev, a
+# dependency of rustc-web).
 #
-# Linux x86_64 links the std Debian ships prebuilt (libstd-rust-web-dev, a
-# dependency of rustc-web): building std is over a minute of a target's first
-# build (the Linux x86_64 library: 162 s with -Zbuild-std, 91 s without), and
-# the library it makes keeps the glibc floor. Debian's Linux arm64 std
-# (libstd-rust-web-dev:arm64) does not: it needs gettid@GLIBC_2.30, which
-# tests/cross/check_library.sh rejects. Every other target builds its own std.
+# Building std is over a minute of a target's first build (the Linux x86_64
+# library: 162 s with -Zbuild-std, 91 s without), and the prebuilt one keeps
+# the glibc floor. Debian's Linux arm64 std (libstd-rust-web-dev:arm64) does
+# not: it needs gettid@GLIBC_2.30, which tests/cross/check_library.sh
+# rejects. Every other target builds its own std.
+#
 # That std includes libtest, for a library build too, on every target a
 # suite runs for (not macOS): cargo makes every crate of the target depend on
 # each std crate it builds, and a test build needs libtest, so without it in
 # both a test build of the target shares nothing with the library build and
 # compiles std and every dependency again (3 minutes a suite). The library
 # links none of libtest.
+build_std_crates() {
+    case "${1%%.*}" in
+        "$DEBIAN_STD_TARGET") ;;
+        *-apple-darwin) echo std,panic_unwind ;;
+        *) echo std,panic_unwind,test ;;
+    esac
+}
+
+# Exports TARGET's own cargo settings (CARGO_TARGET_<TRIPLE>_*: each names
+# its target, so those of several targets live side by side in one cargo
+# run). Every build of TARGET, library or tests, goes through here: a setting
+# that differed between them would rebuild every dependency.
+#   Linux: none here; cargo-zigbuild links (debian_cargo).
+#   Windows x86_64: mingw-w64's gcc links, and the binaries drop their symbol
+#     table: mingw-w64's ld keeps the COFF one (3 of the DLL's 7.5 MB), which
+#     the other linkers here leave out by themselves. The flag is the
+#     target's rustflags, not the profile's `strip`: a profile setting
+#     reaches the build scripts and proc macros too, which the other targets
+#     then could not share (measured: the DLL built after the Linux arm64
+#     library took 285 CPU-seconds in the same target dir, against 327 in a
+#     dir of its own).
+#   Windows arm64: zig through scripts/cross/zig-def-linker.
+#   macOS: ld64.lld called directly (rustc's darwin-lld flavor), so rustc's
+#     -exported_symbols_list reaches a linker that honours it. The install
+#     name is @rpath/..., as Apple's toolchain would make it, not the path of
+#     this build. ld64.lld signs the arm64 slice (ad hoc), as macOS on Apple
+#     silicon requires; nothing edits the slices afterwards, which would
+#     break that signature. SDKROOT: the minimal SDK of macos_sdk. The
+#     floor: scripts/cross/rustc-for-target.
+cross_target_env() {
+    local target="${1%%.*}" variable
+    variable="CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<< "$target")"
+    case "$target" in
+        *-unknown-linux-gnu) ;;
+        x86_64-pc-windows-gnu)
+            export "${variable}_LINKER=x86_64-w64-mingw32-gcc" "${variable}_RUSTFLAGS=-Cstrip=symbols"
+            ;;
+        aarch64-pc-windows-gnullvm)
+            export "${variable}_LINKER=$PWD/scripts/cross/zig-def-linker"
+            ;;
+        *-apple-darwin)
+            SDKROOT="$(realpath "$(macos_sdk)")" || return
+            export SDKROOT "${variable}_LINKER=$LLVM_BIN/ld64.lld"
+            export "${variable}_RUSTFLAGS=-Zunstable-options -Clinker-flavor=darwin-lld -Clink-arg=-dead_strip_dylibs -Clink-arg=-install_name -Clink-arg=@rpath/$(cargo_library_name macos)"
+            ;;
+        *)
+            echo "cross_target_env: no recipe for $target" >&2
+            return 2
+            ;;
+    esac
+}
+
+# Runs Debian's cargo for the TARGETs, one cargo run for all of them:
+#   debian_cargo SUBCOMMAND TARGET[,TARGET...] ARGS...
+# in CROSS_TARGET_DIR, which every target shares (one compiler, so their
+# build scripts and proc macros are compiled once), each target with the
+# settings of cross_target_env and its standard library built
+# (build_std_crates: the TARGETs of one run must agree on it). One run for
+# several targets keeps both cores busy: one target's build is mostly one
+# crate after another (core, std, godot-core, this crate).
+#
+# When a TARGET is Linux, cargo-zigbuild drives cargo, and zig links that
+# target at the glibc floor. Every rustc goes through
+# scripts/cross/rustc-for-target, which sets the macOS floor of the target
+# it compiles for. Only this subshell points at Debian's Rust; rustup's
+# stays first on PATH for everything else. Variables set before the call
+# (SDKROOT, a runner) reach cargo.
 #
 # That std is built without its `backtrace` feature (cargo's default adds
 # it): the symbolizer it brings (gimli, addr2line, object, miniz_oxide,
@@ -69,24 +133,38 @@ zig_dir() {
 # still reports its message and source location. Under that variable a
 # panic's backtrace reads "unsupported" instead.
 debian_cargo() {
-    local driver=(/usr/bin/cargo) zigbuild=false
-    if [[ "$1" == --zigbuild ]]; then
-        zigbuild=true
-        shift
-    fi
-    local subcommand="$1" target="$2"
+    local subcommand="$1" targets std_crates="" first=true target
+    IFS=, read -ra targets <<< "$2"
     shift 2
-    if "$zigbuild"; then
-        driver=("$(command -v cargo-zigbuild)")
-        [[ "$subcommand" == build ]] && subcommand=zigbuild
+    local driver=(/usr/bin/cargo) target_args=()
+    for target in "${targets[@]}"; do
+        if "$first"; then
+            std_crates="$(build_std_crates "$target")"
+            first=false
+        elif [[ "$(build_std_crates "$target")" != "$std_crates" ]]; then
+            echo "debian_cargo: $target's standard library differs from ${targets[0]}'s: build them apart" >&2
+            return 2
+        fi
+        if [[ "$target" == *-linux-gnu ]]; then
+            driver=("$(command -v cargo-zigbuild)")
+            # zigbuild reads the glibc floor from the target's name.
+            target="$target.$GLIBC_FLOOR"
+        fi
+        target_args+=(--target "$target")
+    done
+    if [[ "${driver[0]}" != /usr/bin/cargo && "$subcommand" == build ]]; then
+        subcommand=zigbuild
     fi
-    local build_std=("-Zbuild-std=std,panic_unwind,test" -Zbuild-std-features=panic-unwind)
-    [[ "$target" == *-apple-darwin ]] && build_std[0]="-Zbuild-std=std,panic_unwind"
-    # zigbuild's TARGET carries the glibc floor (x86_64-unknown-linux-gnu.2.28).
-    [[ "${target%%.*}" == "$DEBIAN_STD_TARGET" ]] && build_std=()
+    local build_std=()
+    [[ -n "$std_crates" ]] && build_std=("-Zbuild-std=$std_crates" -Zbuild-std-features=panic-unwind)
     (
-        export PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
-        "${driver[@]}" "$subcommand" "${build_std[@]}" --target "$target" \
+        for target in "${targets[@]}"; do
+            cross_target_env "$target" || exit
+        done
+        MCP_UVCC_ZIG="$(zig_dir)/zig"
+        export MCP_UVCC_ZIG PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
+        export RUSTC_WRAPPER="$PWD/scripts/cross/rustc-for-target"
+        "${driver[@]}" "$subcommand" "${build_std[@]}" "${target_args[@]}" \
             --target-dir "$CROSS_TARGET_DIR" "$@"
     )
 }
@@ -103,49 +181,38 @@ tests_except() {
     done
 }
 
-# Builds TARGET's release library with the extra cargo ARGS (features), and
-# prints the path of the file cargo wrote.
+# Builds the release library of each TARGET with the extra cargo ARGS
+# (features), and prints the paths of the files cargo wrote, one per line,
+# in the order of the TARGETs:
+#   cross_build TARGET[,TARGET...] ARGS...
+# The TARGETs that build the same standard library (build_std_crates) are
+# built in one cargo run, the others in a run each.
 cross_build() {
-    local target="$1" os
+    local targets target std_crates
+    IFS=, read -ra targets <<< "$1"
     shift
-    case "$target" in
-        x86_64-unknown-linux-gnu | aarch64-unknown-linux-gnu)
-            # Debian's Rust for the host too: one compiler per target dir, or
-            # the build scripts and proc macros they share are rebuilt at
-            # every switch.
-            os=linux
-            debian_cargo --zigbuild build "$target.$GLIBC_FLOOR" --release --lib "$@" >&2 || return
-            ;;
-        aarch64-pc-windows-gnullvm)
-            os=windows
-            MCP_UVCC_ZIG="$(zig_dir)/zig" CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_LINKER="$PWD/scripts/cross/zig-def-linker" \
-                debian_cargo build "$target" --release --lib "$@" >&2 || return
-            ;;
-        x86_64-apple-darwin | aarch64-apple-darwin)
-            os=macos
-            local sdk variable
-            sdk="$(realpath "$(macos_sdk)")"
-            variable="CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<< "$target")"
-            # ld64.lld called directly (rustc's darwin-lld flavor), so rustc's
-            # -exported_symbols_list reaches a linker that honours it. The
-            # install name is @rpath/..., as Apple's toolchain would make it,
-            # not the path of this build. ld64.lld signs the arm64 slice
-            # (ad hoc), as macOS on Apple silicon requires; nothing edits the
-            # slices afterwards, which would break that signature.
-            (
-                export "${variable}_LINKER=$LLVM_BIN/ld64.lld"
-                export "${variable}_RUSTFLAGS=-Zunstable-options -Clinker-flavor=darwin-lld -Clink-arg=-dead_strip_dylibs -Clink-arg=-install_name -Clink-arg=@rpath/$(cargo_library_name macos)"
-                MACOSX_DEPLOYMENT_TARGET="$(macos_minimum "$target")" || return
-                export SDKROOT="$sdk" MACOSX_DEPLOYMENT_TARGET
-                debian_cargo build "$target" --release --lib "$@" >&2
-            ) || return
-            ;;
-        *)
-            echo "cross_build: no recipe for $target" >&2
-            return 2
-            ;;
-    esac
-    echo "$CROSS_TARGET_DIR/$target/release/$(cargo_library_name "$os")"
+    local groups=() group_std=() i found
+    for target in "${targets[@]}"; do
+        std_crates="$(build_std_crates "$target")"
+        found=false
+        for i in "${!group_std[@]}"; do
+            if [[ "${group_std[$i]}" == "$std_crates" ]]; then
+                groups[i]+=",$target"
+                found=true
+            fi
+        done
+        "$found" || { group_std+=("$std_crates"); groups+=("$target"); }
+    done
+    for i in "${!groups[@]}"; do
+        debian_cargo build "${groups[$i]}" --release --lib "$@" >&2 || return
+    done
+    for target in "${targets[@]}"; do
+        case "$target" in
+            *-linux-gnu) echo "$CROSS_TARGET_DIR/$target/release/$(cargo_library_name linux)" ;;
+            *-windows-*) echo "$CROSS_TARGET_DIR/$target/release/$(cargo_library_name windows)" ;;
+            *-apple-darwin) echo "$CROSS_TARGET_DIR/$target/release/$(cargo_library_name macos)" ;;
+        esac
+    done
 }
 
 # Writes (once) the minimal macOS SDK ld64.lld links against, and prints its

@@ -11,22 +11,11 @@ source scripts/cross/env.sh
 
 WINDOWS_TARGET=x86_64-pc-windows-gnu
 
-# debian_cargo for Windows x86_64, e.g. `windows_cargo build --release`.
-# Its binaries drop the symbol table: mingw-w64's ld keeps the COFF one (3
-# of the DLL's 7.5 MB), which the other linkers here leave out by themselves.
-# The test build gets the same flags, so it reuses what the DLL's build
-# compiled.
-#
-# The flag is the target's rustflags, not the profile's `strip`: a profile
-# setting reaches the build scripts and proc macros too, which the other
-# targets then could not share. Measured: the DLL built after the Linux
-# arm64 library took 285 CPU-seconds in the same target dir, against 327 in
-# a dir of its own.
+# debian_cargo for Windows x86_64, e.g. `windows_cargo test --release`.
 windows_cargo() {
     local subcommand="$1"
     shift
-    CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS=-Cstrip=symbols CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-        debian_cargo "$subcommand" "$WINDOWS_TARGET" "$@"
+    debian_cargo "$subcommand" "$WINDOWS_TARGET" "$@"
 }
 
 # Fails with a clear message when a Debian package of the toolchain (or one

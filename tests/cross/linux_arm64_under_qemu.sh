@@ -29,5 +29,5 @@ LEFT_OUT=(memory)
 mapfile -t test_args < <(tests_except "${LEFT_OUT[@]}")
 echo "== Rust tests for aarch64-unknown-linux-gnu under $(qemu-aarch64 --version | head -n 1)"
 echo "(left out here, run by the native and x86_64 Wine suites: ${LEFT_OUT[*]})"
-debian_cargo --zigbuild test "aarch64-unknown-linux-gnu.$GLIBC_FLOOR" --release \
+debian_cargo test aarch64-unknown-linux-gnu --release \
     --no-fail-fast "${test_args[@]}"

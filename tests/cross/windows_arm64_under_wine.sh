@@ -52,8 +52,6 @@ for interface in godot nothing; do
 done
 
 echo "== Rust tests for $target under arm64 Wine"
-# The linker is the shipped DLL's (scripts/cross/zig-def-linker).
-export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_LINKER="$PWD/scripts/cross/zig-def-linker"
 export CARGO_TARGET_AARCH64_PC_WINDOWS_GNULLVM_RUNNER="$PWD/scripts/windows/arm64-wine-runner"
 # The x86_64 Wine suite's skips (tests Wine cannot reproduce), no more.
 export MCP_UVCC_EMULATOR=wine
