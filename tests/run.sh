@@ -12,6 +12,11 @@
 #                             again)
 #   --list, --help            the stages; this text
 #
+# When a run has both, the host stages (lint, cargo, root: rustup's cargo,
+# target/debug) run beside the cross stages (libraries, arm64, windows:
+# Debian's, target/cross) in the background; their output is printed when
+# they end, and a failure in either stops the run.
+#
 # lint        cargo fmt, clippy and rustdoc (warnings denied), gdparse and
 #             gdlint on every .gd file, shellcheck on every shell script
 #             (warnings and errors), and every Markdown link
@@ -105,8 +110,11 @@ cleanup=()
 # The stage running, for the line a failure ends with: a script that stops
 # on `set -e` says nothing itself, and a CI log may show only its tail.
 running_stage=""
+# The host stages' background shell while it runs (start_host_lane).
+lane_pid=""
 on_exit() {
     local status=$?
+    [[ -z "$lane_pid" ]] || stop_host_lane
     rm -rf "${cleanup[@]}"
     if ((status != 0)) && [[ -n "$running_stage" ]]; then
         echo "== run.sh FAILED in stage $running_stage (exit $status) after $SECONDS s" >&2
@@ -338,7 +346,7 @@ done
 # it ran): what other work on the same cores competes for.
 cpu_times="$(mktemp)"
 cleanup+=("$cpu_times")
-# Sets CPU to the CPU seconds this script's finished children have used so
+# Sets CPU to the CPU seconds this shell's finished children have used so
 # far. `times` runs in this shell, not in a command substitution: a subshell
 # would count its own children only.
 cpu_seconds() {
@@ -349,23 +357,115 @@ cpu_seconds() {
         printf "%d", total
     }')"
 }
+
+# Runs STAGE, timed, and adds its time to `times`.
+run_stage() {
+    local stage="$1" started=$SECONDS cpu_started
+    echo "== stage $stage ($(df -h --output=avail . | tail -n 1 | tr -d ' ') free on this disk)"
+    cpu_seconds
+    cpu_started=$CPU
+    running_stage="$stage"
+    "stage_$stage"
+    running_stage=""
+    if "$drop_builds"; then
+        # shellcheck disable=SC2046 # the globs are meant to expand here
+        rm -rf $(builds_done_after "$stage")
+    fi
+    times+=("$stage $((SECONDS - started)) s")
+    cpu_seconds
+    echo "== stage $stage took $((SECONDS - started)) s (CPU $((CPU - cpu_started)) s)"
+}
+
+# The stages of HOST_LANE build with rustup's cargo in target/debug, those of
+# CROSS_LANE with Debian's in target/cross; neither reads what the other
+# writes. When a run has stages of both, the host ones run beside the cross
+# ones, in a subshell of their own whose output is printed when they end:
+# one target's cross build keeps one core busy more often than two, and the
+# host stages take the other (tests/run.sh alone: docs/developing.md).
+HOST_LANE=(lint cargo root)
+CROSS_LANE=(libraries arm64 windows)
+# The files of the background shell's output and times.
+lane_log=""
+lane_times=""
+
+# The STAGE... that were selected, in the order of STAGES.
+selected_of() {
+    local stage
+    for stage in "$@"; do
+        [[ " ${selected[*]} " == *" $stage "* ]] && echo "$stage"
+    done
+    return 0
+}
+
+# Starts the selected host stages in the background.
+start_host_lane() {
+    lane_log="$(mktemp)"
+    lane_times="$(mktemp)"
+    cleanup+=("$lane_log" "$lane_times")
+    local stages
+    mapfile -t stages < <(selected_of "${HOST_LANE[@]}")
+    echo "== stages ${stages[*]} run beside the next ones; their output follows when they end"
+    (
+        # This shell's own scratch and CPU count; the parent's stay its own.
+        cleanup=()
+        cpu_times="$(mktemp)"
+        cleanup+=("$cpu_times")
+        times=()
+        trap on_exit EXIT
+        # Stopped by stop_host_lane: the EXIT trap still removes the scratch.
+        trap 'exit 143' TERM
+        for stage in "${stages[@]}"; do
+            run_stage "$stage"
+        done
+        printf '%s\n' "${times[@]}" > "$lane_times"
+    ) > "$lane_log" 2>&1 &
+    lane_pid=$!
+}
+
+# Waits for the host stages, prints their output, and adds their times; fails
+# when they did.
+finish_host_lane() {
+    local status=0
+    wait "$lane_pid" || status=$?
+    lane_pid=""
+    echo "== the output of the stages run beside:"
+    cat "$lane_log"
+    if ((status != 0)); then
+        echo "== run.sh FAILED: a stage run beside the others failed (its output above)" >&2
+        exit "$status"
+    fi
+    mapfile -t -O "${#times[@]}" times < "$lane_times"
+}
+
+# On exit while the host stages still run (a cross stage failed): they are
+# stopped, and what they printed so far is shown.
+stop_host_lane() {
+    [[ -n "$lane_pid" ]] || return 0
+    local pids=("$lane_pid") i
+    # Its processes, deepest first, before the lane itself.
+    for ((i = 0; i < ${#pids[@]}; i++)); do
+        mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "${pids[i]}")
+    done
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        kill "${pids[i]}" 2> /dev/null || true
+    done
+    wait "$lane_pid" 2> /dev/null || true
+    echo "== the output of the stages run beside, stopped:"
+    cat "$lane_log"
+}
+
 times=()
+mapfile -t cross_stages < <(selected_of "${CROSS_LANE[@]}")
 for stage in "${STAGES[@]}" suite; do
-    if [[ " ${selected[*]} " == *" $stage "* ]]; then
-        echo "== stage $stage ($(df -h --output=avail . | tail -n 1 | tr -d ' ') free on this disk)"
-        started=$SECONDS
-        cpu_seconds
-        cpu_started=$CPU
-        running_stage="$stage"
-        "stage_$stage"
-        running_stage=""
-        if "$drop_builds"; then
-            # shellcheck disable=SC2046 # the globs are meant to expand here
-            rm -rf $(builds_done_after "$stage")
-        fi
-        times+=("$stage $((SECONDS - started)) s")
-        cpu_seconds
-        echo "== stage $stage took $((SECONDS - started)) s (CPU $((CPU - cpu_started)) s)"
+    [[ " ${selected[*]} " == *" $stage "* ]] || continue
+    if [[ " ${HOST_LANE[*]} " == *" $stage "* ]] && ((${#cross_stages[@]})); then
+        [[ -n "$lane_log" ]] || start_host_lane
+        continue
+    fi
+    run_stage "$stage"
+    # After the last cross stage, or as soon as the host stages have ended.
+    if [[ -n "$lane_pid" ]] && { [[ "$stage" == "${cross_stages[-1]}" ]] || ! kill -0 "$lane_pid" 2> /dev/null; }; then
+        finish_host_lane
     fi
 done
 echo "== run.sh passed in $SECONDS s: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g')"
