@@ -133,15 +133,13 @@ cross_target_env() {
 # still reports its message and source location. Under that variable a
 # panic's backtrace reads "unsupported" instead.
 debian_cargo() {
-    local subcommand="$1" targets std_crates="" first=true target
+    local subcommand="$1" targets std_crates target
     IFS=, read -ra targets <<< "$2"
     shift 2
+    std_crates="$(build_std_crates "${targets[0]}")"
     local driver=(/usr/bin/cargo) target_args=()
     for target in "${targets[@]}"; do
-        if "$first"; then
-            std_crates="$(build_std_crates "$target")"
-            first=false
-        elif [[ "$(build_std_crates "$target")" != "$std_crates" ]]; then
+        if [[ "$(build_std_crates "$target")" != "$std_crates" ]]; then
             echo "debian_cargo: $target's standard library differs from ${targets[0]}'s: build them apart" >&2
             return 2
         fi
